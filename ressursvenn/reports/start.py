@@ -1,0 +1,98 @@
+"""What each role's start page shows: real counts and open tasks (queries only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
+from ressursvenn.organisations.models import Cooperation, Organisation
+
+
+def national_summary() -> dict[str, Any]:
+    now = timezone.now()
+    branches = (
+        Organisation.objects.branches()
+        .active()
+        .annotate(
+            leaders=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.GROUP_LEADER, memberships__is_active=True),
+            ),
+            areas=Count("municipalities", distinct=True) + Count("districts", distinct=True),
+        )
+    )
+    return {
+        "branch_count": Organisation.objects.branches().active().count(),
+        "centre_count": Organisation.objects.crisis_centres().active().count(),
+        "cooperation_count": Cooperation.objects.count(),
+        "staff_count": User.objects.filter(
+            is_active=True, memberships__role__in=STAFF_ROLES, memberships__is_active=True
+        )
+        .distinct()
+        .count(),
+        "pending_invitations": Invitation.objects.filter(
+            used_at__isnull=True, expires_at__gt=now
+        ).count(),
+        "expired_invitations": User.objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exclude(invitations__expires_at__gt=now, invitations__used_at__isnull=True)
+        .filter(memberships__role__in=STAFF_ROLES)
+        .distinct()
+        .count(),
+        "branches_without_leader": [b for b in branches if b.leaders == 0],
+        "branches_without_area": [b for b in branches if b.areas == 0],
+    }
+
+
+def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
+    branches = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
+    counts = dict(
+        Membership.objects.active()
+        .filter(organisation_id__in=organisation_ids, role=Role.VOLUNTEER)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+    )
+    centres: dict[int, list[Organisation]] = {}
+    for cooperation in Cooperation.objects.filter(branch_id__in=organisation_ids).select_related(
+        "crisis_centre"
+    ):
+        centres.setdefault(cooperation.branch_id, []).append(cooperation.crisis_centre)
+    areas = dict(
+        Organisation.objects.filter(pk__in=organisation_ids)
+        .annotate(n=Count("municipalities", distinct=True) + Count("districts", distinct=True))
+        .values_list("pk", "n")
+    )
+    return [
+        {
+            "organisation": branch,
+            "volunteer_count": counts.get(branch.pk, 0),
+            "centres": centres.get(branch.pk, []),
+            "area_count": areas.get(branch.pk, 0),
+        }
+        for branch in branches
+    ]
+
+
+def centre_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
+    centres = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
+    branches: dict[int, list[Organisation]] = {}
+    for cooperation in Cooperation.objects.filter(
+        crisis_centre_id__in=organisation_ids
+    ).select_related("branch"):
+        branches.setdefault(cooperation.crisis_centre_id, []).append(cooperation.branch)
+    return [{"organisation": c, "branches": branches.get(c.pk, [])} for c in centres]
+
+
+def volunteer_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
+    leaders: dict[int, list[str]] = {}
+    for organisation_id, name in (
+        Membership.objects.active()
+        .filter(organisation_id__in=organisation_ids, role=Role.GROUP_LEADER)
+        .values_list("organisation_id", "user__full_name")
+    ):
+        leaders.setdefault(organisation_id, []).append(name)
+    branches = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
+    return [{"organisation": b, "leaders": leaders.get(b.pk, [])} for b in branches]

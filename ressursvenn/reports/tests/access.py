@@ -1,0 +1,5 @@
+from ressursvenn.tests.access import Entry, signed_in
+
+ENTRIES = {
+    "reports:audit": Entry(signed_in({"coordinator": (200, 405)})),
+}

@@ -1,0 +1,308 @@
+"""The audit review page: who may see it, filters, bad input and a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ressursvenn.accounts.models import Role
+from ressursvenn.conftest import World
+from ressursvenn.lib.audit import record_access, record_change
+from ressursvenn.lib.models import AccessEvent, AuditEvent
+from ressursvenn.reports.audit import OSLO
+
+URL = reverse("reports:audit")
+
+
+def _at(event: Any, when: datetime.datetime) -> None:
+    type(event).objects.filter(pk=event.pk).update(at=when)
+
+
+def _oslo(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=OSLO)
+
+
+@pytest.fixture
+def events(world: World) -> dict[str, Any]:
+    """Changes and views by several users, organisations, records and days."""
+    a = record_change(
+        world.staff,
+        by=world.coordinator,
+        action="user.invite",
+        organisation=world.centre,
+        changes={"email": ["•••", "•••"], "is_active": [False, True]},
+    )
+    b = record_change(
+        world.leader,
+        by=world.leader,
+        action="user.change_password",
+        organisation=world.branch,
+        changes={"password": ["•••", "•••"]},
+    )
+    c = record_change(
+        world.volunteer, by=world.leader, action="membership.add", organisation=world.other_branch
+    )
+    _at(a, _oslo(2025, 3, 1))
+    _at(b, _oslo(2025, 3, 10))
+    _at(c, _oslo(2025, 3, 20))
+    v1 = record_access(
+        world.volunteer, user=world.leader, role=Role.GROUP_LEADER, organisation=world.branch
+    )
+    v2 = record_access(
+        world.staff, user=world.other_staff, role=Role.CRISIS_STAFF, organisation=world.other_centre
+    )
+    _at(v1, _oslo(2025, 4, 1))
+    _at(v2, _oslo(2025, 4, 2))
+    return {"a": a, "b": b, "c": c, "v1": v1, "v2": v2}
+
+
+def _shown(client: Any, **params: Any) -> set[int]:
+    """Ids of the events listed for the given GET parameters (asserted through the rows)."""
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert response.context["page"] is not None
+    return {event.pk for event in response.context["page"].object_list}
+
+
+def test_coordinator_sees_changes_and_views(
+    world: World, events: dict[str, Any], as_user: Any
+) -> None:
+    client = as_user(world.coordinator)
+    response = client.get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Invitert" in body  # readable label of user.invite
+    assert "Rolle gitt" in body
+    assert world.coordinator.full_name in body
+    assert "01.03.2025 12:00:00" in body  # Europe/Oslo
+    assert "•••" in body
+    assert _shown(client) == {events["a"].pk, events["b"].pk, events["c"].pk}
+
+    response = client.get(URL, {"logg": "innsyn"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Gruppeleder" in body
+    assert "Krisesenteransatt" in body
+    assert {e.pk for e in response.context["page"].object_list} == {
+        events["v1"].pk,
+        events["v2"].pk,
+    }
+
+
+def test_viewing_the_audit_page_is_not_a_person_view(
+    world: World, events: dict[str, Any], as_user: Any
+) -> None:
+    client = as_user(world.coordinator)
+    before_access, before_audit = AccessEvent.objects.count(), AuditEvent.objects.count()
+    client.get(URL)
+    client.get(URL, {"logg": "innsyn"})
+    assert AccessEvent.objects.count() == before_access
+    assert AuditEvent.objects.count() == before_audit
+
+
+@pytest.mark.parametrize("persona", ["leader", "other_leader", "staff", "other_staff", "volunteer"])
+def test_everyone_else_is_refused(
+    world: World, events: dict[str, Any], as_user: Any, persona: str
+) -> None:
+    client = as_user(getattr(world, persona))
+    for params in ({}, {"logg": "innsyn"}):
+        response = client.get(URL, params)
+        assert response.status_code == 403
+        assert "Invitert" not in response.content.decode()
+
+
+def test_post_is_not_allowed(world: World, as_user: Any) -> None:
+    assert as_user(world.coordinator).post(URL, {}).status_code == 405
+
+
+def test_filter_by_user(world: World, events: dict[str, Any], as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    assert _shown(client, user=world.leader.pk) == {events["b"].pk, events["c"].pk}
+    assert _shown(client, user=world.coordinator.pk) == {events["a"].pk}
+    assert _shown(client, logg="innsyn", user=world.other_staff.pk) == {events["v2"].pk}
+
+
+def test_user_choices_are_the_users_in_the_logs(
+    world: World, events: dict[str, Any], as_user: Any
+) -> None:
+    response = as_user(world.coordinator).get(URL)
+    choices = {
+        value.value for value, _label in response.context["form"].fields["user"].choices if value
+    }
+    assert choices == {world.coordinator.pk, world.leader.pk, world.other_staff.pk}
+
+
+def test_filter_by_organisation(world: World, events: dict[str, Any], as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    assert _shown(client, organisation=world.branch.pk) == {events["b"].pk}
+    assert _shown(client, organisation=world.national.pk) == set()
+    assert _shown(client, logg="innsyn", organisation=world.branch.pk) == {events["v1"].pk}
+
+
+def test_filter_by_record(world: World, events: dict[str, Any], as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    assert _shown(client, object_type="accounts.user") == {
+        events["a"].pk,
+        events["b"].pk,
+        events["c"].pk,
+    }
+    assert _shown(client, object_type="accounts.user", object_id=str(world.volunteer.pk)) == {
+        events["c"].pk
+    }
+    assert _shown(client, object_id=str(world.staff.pk)) == {events["a"].pk}
+    assert _shown(client, object_type="organisations.organisation") == set()
+    assert _shown(client, logg="innsyn", object_id=str(world.staff.pk)) == {events["v2"].pk}
+
+
+def test_filter_by_dates(world: World, events: dict[str, Any], as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    assert _shown(client, date_from="2025-03-10") == {events["b"].pk, events["c"].pk}
+    assert _shown(client, date_to="2025-03-10") == {events["a"].pk, events["b"].pk}
+    assert _shown(client, date_from="2025-03-10", date_to="2025-03-10") == {events["b"].pk}
+    assert _shown(client, date_from="10.03.2025", date_to="19.03.2025") == {events["b"].pk}
+    assert _shown(client, logg="innsyn", date_from="2025-04-02") == {events["v2"].pk}
+
+
+def test_date_boundaries_are_oslo_days(world: World, events: dict[str, Any], as_user: Any) -> None:
+    # 23:30 in Oslo on 10 March is 22:30 UTC the same day; 00:30 on 11 March is 23:30 UTC on 10.
+    _at(events["a"], _oslo(2025, 3, 10, 23, 30))
+    _at(events["c"], _oslo(2025, 3, 11, 0, 30))
+    client = as_user(world.coordinator)
+    assert _shown(client, date_from="2025-03-10", date_to="2025-03-10") == {
+        events["a"].pk,
+        events["b"].pk,
+    }
+    assert _shown(client, date_from="2025-03-11", date_to="2025-03-11") == {events["c"].pk}
+
+
+def test_filters_combine(world: World, events: dict[str, Any], as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    shown = _shown(
+        client, user=world.leader.pk, organisation=world.other_branch.pk, date_from="2025-03-15"
+    )
+    assert shown == {events["c"].pk}
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"date_from": "i går"}, "date_from", "Skriv en gyldig dato"),
+        ({"date_to": "2025-02-30"}, "date_to", "Skriv en gyldig dato"),
+        (
+            {"date_from": "2025-03-20", "date_to": "2025-03-01"},
+            "date_to",
+            "kan ikke være før fra-datoen",
+        ),
+        ({"date_from": "0001-01-01"}, "date_from", "Velg en dato mellom"),
+        ({"date_to": "9999-12-31"}, "date_to", "Velg en dato mellom"),
+    ],
+)
+def test_bad_dates_give_a_message_and_no_list(
+    world: World,
+    events: dict[str, Any],
+    as_user: Any,
+    params: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    response = as_user(world.coordinator).get(URL, params)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    body = response.content.decode()
+    assert message in body
+    assert f'id="id_{field}_error"' in body
+    assert 'aria-invalid="true"' in body
+    # The unfiltered list is not shown as if it were filtered.
+    assert response.context["page"] is None
+    assert "<table" not in body
+    assert "Rett feilene i filteret" in body
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"user": "abc"}, "user"),
+        ({"user": "99999999"}, "user"),
+        ({"user": "99999999999999999999999"}, "user"),
+        ({"organisation": "999999"}, "organisation"),
+        ({"organisation": "x' OR 1=1 --"}, "organisation"),
+        ({"object_type": "auth.nope"}, "object_type"),
+        ({"object_id": "1" * 65}, "object_id"),
+        ({"object_id": "1\x002"}, "object_id"),
+    ],
+)
+def test_tampered_parameters_give_a_message(
+    world: World, events: dict[str, Any], as_user: Any, params: dict[str, str], field: str
+) -> None:
+    response = as_user(world.coordinator).get(URL, params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert response.context["page"] is None
+
+
+@pytest.mark.parametrize(
+    "params", [{"logg": "alt"}, {"side": "x"}, {"side": "999"}, {"side": "-1"}, {"ukjent": "1"}]
+)
+def test_tampered_log_or_page_is_ignored(
+    world: World, events: dict[str, Any], as_user: Any, params: dict[str, str]
+) -> None:
+    response = as_user(world.coordinator).get(URL, params)
+    assert response.status_code == 200
+    assert response.context["log"] == "endringer"
+    assert len(response.context["rows"]) == 3
+
+
+def test_pagination_fifty_per_page(world: World, as_user: Any) -> None:
+    for _ in range(51):
+        record_change(world.leader, by=world.coordinator, action="user.activate")
+    client = as_user(world.coordinator)
+    first = client.get(URL, {"user": world.coordinator.pk})
+    assert len(first.context["rows"]) == 50
+    body = first.content.decode()
+    assert "Side 1 av 2" in body
+    assert f"user={world.coordinator.pk}" in body  # the filter is kept in the page links
+    second = client.get(URL, {"user": world.coordinator.pk, "side": "2"})
+    assert len(second.context["rows"]) == 1
+
+
+def _queries(client: Any, params: dict[str, str]) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"logg": "innsyn"}, {"organisation": "1", "date_from": "2020-01-01"}]
+)
+def test_query_count_is_constant(world: World, as_user: Any, params: dict[str, str]) -> None:
+    if "organisation" in params:
+        params = {**params, "organisation": str(world.branch.pk)}
+    users = [world.leader, world.staff, world.volunteer, world.other_leader, world.other_staff]
+    organisations = [world.branch, world.centre, world.other_branch, world.other_centre]
+
+    def add(count: int) -> None:
+        for n in range(count):
+            user, organisation = users[n % len(users)], organisations[n % len(organisations)]
+            organisation = world.branch if "organisation" in params else organisation
+            record_change(
+                user,
+                by=user,
+                action="user.update_profile",
+                organisation=organisation,
+                changes={"full_name": ["•••", "•••"]},
+            )
+            record_access(user, user=user, role=Role.GROUP_LEADER, organisation=organisation)
+
+    client = as_user(world.coordinator)
+    add(1)
+    one = _queries(client, params)
+    add(19)
+    twenty = _queries(client, params)
+    assert one == twenty

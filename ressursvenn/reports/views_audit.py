@@ -1,0 +1,46 @@
+"""The audit review for the national coordinator: changes (audit trail) and views (access log).
+
+Looking at this page is not itself a view of a person's record: it writes no access event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ressursvenn.reports import audit as queries
+from ressursvenn.reports.forms import AuditFilterForm
+
+PER_PAGE = 50
+
+
+def audit(request: HttpRequest) -> HttpResponse:
+    # Permission first, so that everyone else is refused (403) whatever the method.
+    if not request.user.has_perm("reports.view_audit"):
+        raise PermissionDenied
+    return _audit(request)
+
+
+@require_safe
+def _audit(request: HttpRequest) -> HttpResponse:
+    log = request.GET.get("logg", queries.CHANGES)
+    if log not in queries.LOGS:
+        log = queries.CHANGES
+    form = AuditFilterForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "log": log, "page": None, "rows": []}
+    valid = form.is_bound and form.is_valid()
+    if not form.is_bound or valid:
+        filters = form.filters() if valid else queries.Filters()
+        if log == queries.VIEWS:
+            events: Any = queries.access_events(filters)
+        else:
+            events = queries.audit_events(filters)
+        page = Paginator(events, PER_PAGE).get_page(request.GET.get("side"))
+        rows = queries.access_rows(page) if log == queries.VIEWS else queries.audit_rows(page)
+        context.update(page=page, rows=rows, filtered=filters != queries.Filters())
+    return render(request, "reports/audit.html", context)
