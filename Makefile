@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format typecheck pytest bench browser messages clean
+.PHONY: run test lint format typecheck pytest bench system-packages messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(PY) manage.py demo_personas
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) browser lint typecheck pytest
+test: $(STAMP) system-packages lint typecheck pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -31,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy ressursvenn bench
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) system-packages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 format: $(STAMP)
@@ -39,12 +39,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint ressursvenn/templates --reformat
 
-# Browser tests need Debian's Chromium; install it when missing and we are root.
-browser:
-	@bash scripts/ensure_chromium.sh
+# Browser tests need Debian's Chromium, catalogue checks GNU gettext: installed when missing.
+system-packages:
+	@bash scripts/ensure_system_packages.sh
 
 messages: $(STAMP)
-	cd ressursvenn && ../$(PY) ../manage.py makemessages -l en --no-obsolete --add-location file
+	cd ressursvenn && ../$(PY) ../manage.py makemessages -l en --no-obsolete --add-location file -i "tests/*" -i "*/tests/*"
 	cd ressursvenn && ../$(PY) ../manage.py compilemessages
 
 bench: $(STAMP)

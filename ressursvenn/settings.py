@@ -192,7 +192,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, "data:"],  # Designsystemet draws its icons as data: SVGs
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

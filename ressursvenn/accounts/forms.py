@@ -137,7 +137,7 @@ _ROLE_MISFIT = {
 }
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationChoiceField(forms.ModelChoiceField):
     """Active organisations by name, each labelled with its kind so the role fit is visible."""
 
     def __init__(self, **kwargs: Any) -> None:

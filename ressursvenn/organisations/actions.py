@@ -80,7 +80,7 @@ def validate_organisation(
         errors["municipality"] = _("Et krisesenter må ha en vertskommune.")
     if districts and (municipality is None or municipality.code != OSLO):
         errors["districts"] = _(
-            "Bydeler finnes bare i Oslo. Velg Oslo som kommune, eller fjern bydelene."
+            "Bydeler finnes bare i Oslo. Velg Oslo som vertskommune, eller fjern bydelene."
         )
     if errors:
         raise ValidationError(errors)

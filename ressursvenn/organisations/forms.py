@@ -61,7 +61,7 @@ class OrganisationForm(forms.Form):
         ),
     )
     municipalities = forms.ModelMultipleChoiceField(
-        label=_("Kommuner lokalforeningen dekker"),
+        label=_("Kommuner organisasjonen dekker"),
         queryset=_municipalities(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
@@ -72,7 +72,7 @@ class OrganisationForm(forms.Form):
         ),
     )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Bydeler i Oslo lokalforeningen dekker"),
+        label=_("Bydeler i Oslo organisasjonen dekker"),
         queryset=District.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -37,7 +37,9 @@ def national_summary() -> dict[str, Any]:
         "pending_invitations": Invitation.objects.filter(
             used_at__isnull=True, expires_at__gt=now
         ).count(),
-        "expired_invitations": User.objects.filter(is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        "expired_invitations": User.objects.filter(
+            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
         .exclude(invitations__expires_at__gt=now, invitations__used_at__isnull=True)
         .filter(memberships__role__in=STAFF_ROLES)
         .distinct()

@@ -9,6 +9,7 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts.models import Membership, Role, User
+from ressursvenn.organisations import reference
 from ressursvenn.organisations.models import Cooperation, Municipality, Organisation
 
 PASSWORD = "riktig-hest-batteri-stift"
@@ -29,6 +30,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 def branch(name: str, municipality_code: str) -> Organisation:
+    reference.ensure_loaded()
     municipality = Municipality.objects.get(code=municipality_code)
     return OrganisationFactory(
         name=name, kind=Organisation.Kind.BRANCH, municipality=municipality, areas=[municipality]
@@ -36,6 +38,7 @@ def branch(name: str, municipality_code: str) -> Organisation:
 
 
 def crisis_centre(name: str, municipality_code: str) -> Organisation:
+    reference.ensure_loaded()
     return OrganisationFactory(
         name=name,
         kind=Organisation.Kind.CRISIS_CENTRE,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .profiles import ParticipantProfile, ProfileId, VolunteerProfile, id_key
+from .profiles import IN_PERSON, ParticipantProfile, ProfileId, VolunteerProfile, id_key
 from .rules import HARD_RULES, Context
 from .scoring import (
     AGE_DECAY_YEARS,
@@ -27,7 +27,7 @@ class Suggestion:
     volunteer_id: ProfileId
     score: int
     reasons: tuple[Reason, ...]
-    mode: str
+    mode: str = IN_PERSON
     """``in_person`` if they can meet in person (and maybe digitally too), else ``digital``."""
     distance_km: float | None = None
     """Distance between their locations, for an in-person pair."""

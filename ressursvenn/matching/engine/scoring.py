@@ -133,7 +133,7 @@ def contributions(
 
 def points_of(raw: list[float]) -> list[int]:
     """Whole points per factor that add up to the rounded total (largest remainder method)."""
-    floors = [math.floor(x + ROUNDING_SLACK) for x in raw]
+    floors = [int(x + ROUNDING_SLACK) for x in raw]  # x >= 0, so int() is floor
     missing = round_half_up(sum(raw)) - sum(floors)
     if missing > 0:
         by_remainder = sorted(range(len(raw)), key=lambda i: (floors[i] - raw[i], i))

@@ -316,6 +316,7 @@ def test_age_reason(wish: tuple[int, int] | None, age: int, text: str, points: i
 def test_availability_reason(hers: set[str], theirs: set[str], text: str, points: int) -> None:
     s = only(make_participant(availability=hers), make_volunteer(availability=theirs))
     assert reason_text(s.reasons, "availability") == text
+    assert s.reasons[3].points == points
 
 
 @pytest.mark.parametrize(

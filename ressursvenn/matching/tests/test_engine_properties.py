@@ -25,7 +25,7 @@ from ressursvenn.matching.engine import (
     waiting_bonus,
 )
 from ressursvenn.matching.engine.assignment import _pair_matrices
-from ressursvenn.matching.engine.scoring import DEFAULT_WEIGHTS
+from ressursvenn.matching.engine.scoring import DEFAULT_WEIGHTS, Weights
 
 from .test_engine import PLACES
 
@@ -78,6 +78,14 @@ CAPACITY = st.sampled_from([1, 0, 1, 2])
 WAITING = st.integers(0, 800)
 PICKS: st.SearchStrategy[list[int]] = mostly([], st.lists(st.integers(0, 7), max_size=2))
 SPAN = st.integers(0, 20)
+WEIGHTS = st.sampled_from(
+    [
+        DEFAULT_WEIGHTS,
+        Weights(100, 0, 0, 0, 0, 0),
+        Weights(7.5, 12.25, 33, 0, 40, 7.25),
+        Weights(1, 2, 3, 4, 5, 6),
+    ]
+)
 
 
 @st.composite
@@ -175,9 +183,10 @@ def shuffled(items: list[T], seed: int) -> list[T]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(instances(1, 8), st.integers(0, 10), st.randoms(use_true_random=False))
+@given(instances(1, 8), WEIGHTS, st.integers(0, 10), st.randoms(use_true_random=False))
 def test_rank_keeps_every_rule_and_counts_every_exclusion(
     instance: tuple[list[ParticipantProfile], list[VolunteerProfile]],
+    weights: Weights,
     limit: int,
     rnd: random.Random,
 ) -> None:
@@ -185,7 +194,7 @@ def test_rank_keeps_every_rule_and_counts_every_exclusion(
     if not women:
         return
     p = women[0]
-    ranking = rank(p, pool)
+    ranking = rank(p, pool, weights=weights)
 
     verdicts = {v.id: failing_rule(p, v) for v in pool}
     assert [s.volunteer_id for s in ranking.suggestions] == [
@@ -205,8 +214,8 @@ def test_rank_keeps_every_rule_and_counts_every_exclusion(
 
     again = list(pool)
     rnd.shuffle(again)
-    assert rank(p, again) == ranking
-    assert rank(p, again, limit=limit).suggestions == ranking.suggestions[:limit]
+    assert rank(p, again, weights=weights) == ranking
+    assert rank(p, again, weights=weights, limit=limit).suggestions == ranking.suggestions[:limit]
 
 
 # --- assign -----------------------------------------------------------------------------------
@@ -275,18 +284,18 @@ def test_assign_is_feasible_optimal_and_stable(
 
 
 @settings(max_examples=100, deadline=None)
-@given(instances(5, 8))
+@given(instances(5, 8), WEIGHTS)
 def test_vectorised_pairs_agree_with_rank(
-    instance: tuple[list[ParticipantProfile], list[VolunteerProfile]],
+    instance: tuple[list[ParticipantProfile], list[VolunteerProfile]], weights: Weights
 ) -> None:
     women, everyone = instance
     pool = [v for v in everyone if v.eligible and v.capacity_left > 0]
     if not women or not pool:
         return
-    feasible, scores, in_person = _pair_matrices(women, pool, DEFAULT_WEIGHTS)
+    feasible, scores, in_person = _pair_matrices(women, pool, weights)
     for i, p in enumerate(women):
         for j, v in enumerate(pool):
-            s = evaluate(p, v)
+            s = evaluate(p, v, weights=weights)
             assert bool(feasible[i, j]) == (s is not None)
             if s is not None:
                 assert int(scores[i, j]) == s.score
@@ -362,7 +371,7 @@ def test_vectorised_pairs_agree_with_rank_with_large_vocabularies() -> None:
             offers=some(0, 100),
             availability=some(0, 100),
             conflict_areas=some(0, 2),
-            modes={DIGITAL},
+            modes=frozenset({DIGITAL}),
         )
         for i in range(60)
     ]
@@ -378,7 +387,7 @@ def test_vectorised_pairs_agree_with_rank_with_large_vocabularies() -> None:
             needs=some(0, 100),
             availability=some(0, 100),
             excluded_areas=some(0, 10),
-            modes={DIGITAL},
+            modes=frozenset({DIGITAL}),
         )
         for i in range(30)
     ]

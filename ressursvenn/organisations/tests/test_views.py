@@ -250,7 +250,7 @@ def test_create_crisis_centre(world: World, as_user: Any) -> None:
             },
             {
                 "districts": [
-                    "Bydeler finnes bare i Oslo. Velg Oslo som kommune, eller fjern bydelene."
+                    "Bydeler finnes bare i Oslo. Velg Oslo som vertskommune, eller fjern bydelene."
                 ]
             },
         ),
@@ -387,7 +387,7 @@ def test_edit_without_changes_writes_no_audit_event(world: World, as_user: Any) 
             {"municipality": "1806", "districts": ["030101"]},
             {
                 "districts": [
-                    "Bydeler finnes bare i Oslo. Velg Oslo som kommune, eller fjern bydelene."
+                    "Bydeler finnes bare i Oslo. Velg Oslo som vertskommune, eller fjern bydelene."
                 ]
             },
         ),
@@ -587,3 +587,10 @@ def test_end_cooperation_is_refused(world: World, as_user: Any, principal: str) 
     url = reverse("organisations:cooperation_end", args=[_coop(world).pk])
     assert as_user(getattr(world, principal)).post(url).status_code == 403
     assert _counts() == before
+
+
+def test_national_office_form_has_no_area_fields(world: World, as_user: Any) -> None:
+    url = reverse("organisations:edit", args=[world.national.pk])
+    html = as_user(world.coordinator).get(url).content.decode()
+    assert ('name="municipalities"' in html, 'name="districts"' in html) == (False, False)
+    assert 'name="is_active"' in html

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test suite needs Debian's Chromium (browser tests; Playwright cannot download its own
+# browser here) and GNU gettext (translation catalogue checks). Install them when missing
+# and we are root; otherwise stop with a clear message. Browser tests are never skipped.
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages for the tests: ${missing[*]} ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+echo "ERROR: missing Debian packages: ${missing[*]}. Install them with:" >&2
+echo "  sudo apt-get install -y ${missing[*]}" >&2
+exit 1
