@@ -13,7 +13,19 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(AppendOnlyModel):
     """One change made through an action. Values of personal and secret fields are masked."""
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
@@ -47,13 +59,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Audit events are never changed.")
-        super().save(*args, **kwargs)
 
-
-class AccessEvent(models.Model):
+class AccessEvent(AppendOnlyModel):
     """One view of a person's record: who, in which role, which record, when."""
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
@@ -83,8 +90,3 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.object_type}:{self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Access events are never changed.")
-        super().save(*args, **kwargs)

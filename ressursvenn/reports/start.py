@@ -5,47 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
 from ressursvenn.organisations.models import Cooperation, Organisation
 
+TASK_LIMIT = 20  # tasks listed by name on the start page; the rest are counted
+
 
 def national_summary() -> dict[str, Any]:
     now = timezone.now()
-    branches = (
-        Organisation.objects.branches()
-        .active()
-        .annotate(
-            leaders=Count(
-                "memberships",
-                filter=Q(memberships__role=Role.GROUP_LEADER, memberships__is_active=True),
-            ),
-            areas=Count("municipalities", distinct=True) + Count("districts", distinct=True),
+    branches = Organisation.objects.branches().active().order_by("name")
+    has_leader = Exists(
+        Membership.objects.filter(
+            organisation=OuterRef("pk"), role=Role.GROUP_LEADER, is_active=True
         )
     )
+    covers = Organisation.municipalities.through.objects.filter(organisation=OuterRef("pk"))
+    covers_district = Organisation.districts.through.objects.filter(organisation=OuterRef("pk"))
+    without_leader = branches.filter(~has_leader)
+    without_area = branches.filter(~Exists(covers) & ~Exists(covers_district))
+    staff = Membership.objects.filter(role__in=STAFF_ROLES, is_active=True, user__is_active=True)
     return {
-        "branch_count": Organisation.objects.branches().active().count(),
+        "branch_count": branches.count(),
         "centre_count": Organisation.objects.crisis_centres().active().count(),
         "cooperation_count": Cooperation.objects.count(),
-        "staff_count": User.objects.filter(
-            is_active=True, memberships__role__in=STAFF_ROLES, memberships__is_active=True
-        )
-        .distinct()
-        .count(),
+        "staff_count": User.objects.filter(pk__in=staff.values("user_id")).count(),
         "pending_invitations": Invitation.objects.filter(
             used_at__isnull=True, expires_at__gt=now
         ).count(),
         "expired_invitations": User.objects.filter(
-            is_active=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+            is_active=True,
+            password__startswith=UNUSABLE_PASSWORD_PREFIX,
+            pk__in=staff.values("user_id"),
         )
         .exclude(invitations__expires_at__gt=now, invitations__used_at__isnull=True)
-        .filter(memberships__role__in=STAFF_ROLES)
-        .distinct()
         .count(),
-        "branches_without_leader": [b for b in branches if b.leaders == 0],
-        "branches_without_area": [b for b in branches if b.areas == 0],
+        "branches_without_leader": list(without_leader[:TASK_LIMIT]),
+        "branches_without_leader_count": without_leader.count(),
+        "branches_without_area": list(without_area[:TASK_LIMIT]),
+        "branches_without_area_count": without_area.count(),
     }
 
 

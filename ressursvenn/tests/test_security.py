@@ -141,3 +141,22 @@ def test_production_refuses_to_start_without_keys() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_bokmal_is_the_default_whatever_the_browser_says(client: Client, db: Any) -> None:
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nb"' in response.content.decode()
+    assert response["Content-Language"] == "nb"
+
+
+def test_the_language_switch_chooses_english(client: Client, db: Any) -> None:
+    switched = client.post(reverse("set_language"), {"language": "en", "next": "/om/"})
+    assert switched["Location"] == "/om/"
+    response = client.get("/om/")
+    assert '<html lang="en"' in response.content.decode()
+    assert "About Ressursvenn" in response.content.decode()
+
+
+def test_an_unknown_language_cookie_falls_back_to_bokmal(client: Client, db: Any) -> None:
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="nb"' in client.get("/om/").content.decode()

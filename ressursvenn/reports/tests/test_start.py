@@ -1,0 +1,91 @@
+"""The start page of each role: real counts, open tasks, nothing from other organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ressursvenn.accounts.models import Role
+from ressursvenn.conftest import World
+from ressursvenn.tests import factories
+
+HOME = reverse("home")
+
+
+def test_national_coordinator_sees_programme_counts_and_tasks(world: World, as_user: Any) -> None:
+    lonely = factories.OrganisationFactory(name="Alta Sanitetsforening")  # no leader, no area
+    response = as_user(world.coordinator).get(HOME)
+    context = response.context
+    assert (
+        context["branch_count"],
+        context["centre_count"],
+        context["cooperation_count"],
+        context["staff_count"],
+    ) == (3, 2, 2, 5)
+    assert context["branches_without_leader"] == [lonely]
+    assert context["branches_without_area"] == [lonely]
+    assert "Alta Sanitetsforening" in response.content.decode()
+
+
+def test_group_leader_sees_only_her_branch(world: World, as_user: Any) -> None:
+    response = as_user(world.leader).get(HOME)
+    [item] = response.context["branches"]
+    assert (item["organisation"], item["volunteer_count"], item["centres"]) == (
+        world.branch,
+        1,
+        [world.centre],
+    )
+    page = response.content.decode()
+    assert world.other_branch.name not in page
+    assert world.other_centre.name not in page
+
+
+def test_crisis_staff_sees_the_branches_she_can_refer_to(world: World, as_user: Any) -> None:
+    response = as_user(world.staff).get(HOME)
+    [item] = response.context["centres"]
+    assert (item["organisation"], item["branches"]) == (world.centre, [world.branch])
+    assert world.other_branch.name not in response.content.decode()
+
+
+def test_volunteer_sees_her_group_leader(world: World, as_user: Any) -> None:
+    response = as_user(world.volunteer).get(HOME)
+    [item] = response.context["branches"]
+    assert (item["organisation"], item["leaders"]) == (world.branch, ["Gro Leder"])
+    assert "Nora Nord" not in response.content.decode()
+
+
+def test_user_without_roles_gets_a_clear_message(world: World, as_user: Any) -> None:
+    user = factories.UserFactory()
+    response = as_user(user).get(HOME)
+    assert response.context["role"] is None
+    assert "ingen aktive roller" in response.content.decode()
+
+
+def _queries(client: Any) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    return len(queries)
+
+
+def test_national_start_page_query_count_does_not_grow(world: World, as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    client.get(HOME)
+    before = _queries(client)
+    for n in range(10):
+        branch = factories.OrganisationFactory(name=f"Ekstra {n}")
+        factories.member(branch, Role.VOLUNTEER)
+    assert _queries(client) == before
+
+
+def test_group_leader_start_page_query_count_does_not_grow(world: World, as_user: Any) -> None:
+    client = as_user(world.leader)
+    client.get(HOME)
+    before = _queries(client)
+    for _ in range(10):
+        factories.member(world.branch, Role.VOLUNTEER)
+    centre = factories.crisis_centre("Ekstra krisesenter", "0301")
+    factories.cooperation(world.branch, centre)
+    assert _queries(client) == before
