@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from base64 import b32encode
 from typing import Any
 
 import qrcode
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts import actions
@@ -113,8 +115,6 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 def _base32(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     raw = b32encode(device.bin_key).decode()
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
@@ -164,8 +164,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _recovery_left(user: Any) -> int:
-    from django_otp.plugins.otp_static.models import StaticToken
-
     count: int = StaticToken.objects.filter(device__user=user).count()
     return count
 

@@ -39,11 +39,3 @@ def load(apps: Any) -> None:
         district_model.objects.update_or_create(
             code=row["code"], defaults={"name": row["name"], "municipality_id": OSLO}
         )
-
-
-def ensure_loaded() -> None:
-    """Load the reference data if it is missing (tests that flush tables remove it)."""
-    from django.apps import apps as django_apps
-
-    if not django_apps.get_model("organisations", "Municipality").objects.exists():
-        load(django_apps)

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 import factory
+from django.apps import apps as django_apps
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts.models import Membership, Role, User
@@ -13,6 +14,12 @@ from ressursvenn.organisations import reference
 from ressursvenn.organisations.models import Cooperation, Municipality, Organisation
 
 PASSWORD = "riktig-hest-batteri-stift"
+
+
+def ensure_reference_data() -> None:
+    """Reload counties and municipalities when a transactional test has flushed them."""
+    if not Municipality.objects.exists():
+        reference.load(django_apps)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -30,7 +37,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 def branch(name: str, municipality_code: str) -> Organisation:
-    reference.ensure_loaded()
+    ensure_reference_data()
     municipality = Municipality.objects.get(code=municipality_code)
     return OrganisationFactory(
         name=name, kind=Organisation.Kind.BRANCH, municipality=municipality, areas=[municipality]
@@ -38,7 +45,7 @@ def branch(name: str, municipality_code: str) -> Organisation:
 
 
 def crisis_centre(name: str, municipality_code: str) -> Organisation:
-    reference.ensure_loaded()
+    ensure_reference_data()
     return OrganisationFactory(
         name=name,
         kind=Organisation.Kind.CRISIS_CENTRE,

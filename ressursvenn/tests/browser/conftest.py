@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from ressursvenn.conftest import World
-from ressursvenn.organisations import reference
-from ressursvenn.organisations.models import Municipality
+from ressursvenn.tests import factories
 from ressursvenn.tests.browser.helpers import csp_reports
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -58,8 +56,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def browser_db(transactional_db: None, live_server: Any) -> Any:
     """The live server, with a transactional database it can see (reference data included)."""
-    if not Municipality.objects.exists():
-        reference.load(django_apps)
+    factories.ensure_reference_data()
     return live_server
 
 
