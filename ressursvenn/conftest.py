@@ -44,7 +44,9 @@ class World:
 
 @pytest.fixture
 def world(db: Any) -> World:
-    """Oslo branch + Oslo centre, Narvik branch + Narvik centre, one persona per role each."""
+    """Oslo branch + Oslo centre, Narvik branch + Narvik centre, one persona per role each.
+
+    Each volunteer persona has an approved `Volunteer` row (`user.volunteer`) in her branch."""
     national = factories.national_office()
     branch = factories.branch("Oslo Sanitetsforening", "0301")
     other_branch = factories.branch("Narvik Sanitetsforening", "1806")
@@ -52,7 +54,7 @@ def world(db: Any) -> World:
     other_centre = factories.crisis_centre("Narvik krisesenter", "1806")
     factories.cooperation(branch, centre)
     factories.cooperation(other_branch, other_centre)
-    return World(
+    result = World(
         national=national,
         branch=branch,
         other_branch=other_branch,
@@ -68,6 +70,9 @@ def world(db: Any) -> World:
         volunteer=factories.member(branch, Role.VOLUNTEER, full_name="Vera Venn"),
         other_volunteer=factories.member(other_branch, Role.VOLUNTEER, full_name="Vilde Venn"),
     )
+    factories.volunteer(branch, user=result.volunteer)
+    factories.volunteer(other_branch, user=result.other_volunteer)
+    return result
 
 
 def login(client: Client, user: User, *, verified: bool = True) -> Client:

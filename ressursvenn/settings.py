@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "ressursvenn.lib",
     "ressursvenn.organisations",
     "ressursvenn.accounts",
+    "ressursvenn.volunteers",
+    "ressursvenn.participants",
+    "ressursvenn.matching",
     "ressursvenn.reports",
     "ressursvenn.demo",
 ]
@@ -257,3 +260,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Volunteer screening (DESIGN.md §4)
+VOLUNTEER_MIN_AGE = env_int("VOLUNTEER_MIN_AGE", 25, minimum=18)
+# A police certificate older than this when seen is refused.
+POLICE_CERTIFICATE_MAX_AGE_DAYS = env_int("POLICE_CERTIFICATE_MAX_AGE_DAYS", 90, minimum=1)
+# Renewal periods in years; 0 means never.
+POLICE_CERTIFICATE_RENEWAL_YEARS = env_int("POLICE_CERTIFICATE_RENEWAL_YEARS", 3, minimum=0)
+COURSE_RENEWAL_YEARS = env_int("COURSE_RENEWAL_YEARS", 3, minimum=0)
+# Applications from one address per hour (public form).
+APPLICATION_RATE_LIMIT = env_str("APPLICATION_RATE_LIMIT", "5/h")
+# Reminders: an application waiting longer than this many days becomes a task.
+REMINDER_APPLICATION_DAYS = env_int("REMINDER_APPLICATION_DAYS", 7, minimum=1)
+# Renewals are shown as tasks this many days before they fall due.
+REMINDER_RENEWAL_NOTICE_DAYS = env_int("REMINDER_RENEWAL_NOTICE_DAYS", 60, minimum=1)
+
+# --- Matching and koblingsmøte
+# Video meetings: a self-hostable Jitsi Meet server; the room name is random and unguessable.
+MEETING_VIDEO_BASE_URL = env_str("MEETING_VIDEO_BASE_URL", "https://meet.jit.si")
+MATCH_MIN_MONTHS = env_int("MATCH_MIN_MONTHS", 9, minimum=1)
+MATCH_MAX_MONTHS = env_int("MATCH_MAX_MONTHS", 12, minimum=1)
+MATCHING_CANDIDATE_LIMIT = env_int("MATCHING_CANDIDATE_LIMIT", 10, minimum=1)

@@ -30,6 +30,9 @@ urlpatterns = [
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("", include("ressursvenn.accounts.urls")),
     path("organisasjoner/", include("ressursvenn.organisations.urls")),
+    path("", include("ressursvenn.volunteers.urls")),
+    path("henvisninger/", include("ressursvenn.participants.urls")),
+    path("kobling/", include("ressursvenn.matching.urls")),
     path("rapporter/", include("ressursvenn.reports.urls")),
     path("admin/", admin.site.urls),
 ]

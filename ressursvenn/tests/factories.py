@@ -1,9 +1,9 @@
-"""factory_boy factories for the foundation's models."""
+"""factory_boy factories and builders for the models of every app."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.apps import apps as django_apps
@@ -86,4 +86,137 @@ def member(organisation: Organisation, role: str, **fields: Any) -> User:
     return user
 
 
-__all__ = ["PASSWORD", "Role", "UserFactory", "member"]
+def volunteer(
+    branch: Organisation,
+    *,
+    status: str = "approved",
+    user: User | None = None,
+    cleared: bool | None = None,
+    **fields: Any,
+) -> Any:
+    """A volunteer of `branch`. `cleared` (default: True when approved) records every screening
+    requirement (certificate, course, declaration, suitable interview) as met today."""
+    from django.utils import timezone
+
+    from ressursvenn.volunteers.models import (
+        ConfidentialityDeclaration,
+        DeclarationText,
+        PoliceCertificate,
+        SuitabilityInterview,
+        Volunteer,
+    )
+
+    today = timezone.localdate()
+    municipality = fields.pop("municipality", None) or branch.municipality
+    defaults: dict[str, Any] = {
+        "full_name": user.full_name if user else "Vera Frivillig",
+        "email": user.email if user else "vera@example.no",
+        "date_of_birth": datetime.date(today.year - 40, 3, 14),
+        "self_declared_woman": True,
+        "languages": ["nb"],
+        "interests": ["hiking"],
+        "offers": ["social_network"],
+        "availability": ["evenings"],
+        "modes": ["in_person", "digital"],
+    }
+    defaults.update(fields)
+    row = Volunteer.objects.create(
+        branch=branch, user=user, status=status, municipality=municipality, **defaults
+    )
+    if cleared if cleared is not None else status == Volunteer.Status.APPROVED:
+        leader = user or UserFactory(totp=False)
+        PoliceCertificate.objects.create(
+            volunteer=row,
+            kind=PoliceCertificate.Kind.ORDINARY,
+            issued_on=today - datetime.timedelta(days=30),
+            seen_on=today - datetime.timedelta(days=20),
+            seen_by=leader,
+        )
+        text = DeclarationText.objects.order_by("-version").first()
+        assert text is not None
+        ConfidentialityDeclaration.objects.create(
+            volunteer=row,
+            text=text,
+            method=ConfidentialityDeclaration.Method.PAPER,
+            signed_on=today - datetime.timedelta(days=10),
+            recorded_by=leader,
+        )
+        SuitabilityInterview.objects.create(
+            volunteer=row,
+            held_on=today - datetime.timedelta(days=5),
+            interviewer=leader,
+            outcome=SuitabilityInterview.Outcome.SUITABLE,
+        )
+        row.course_completed_on = today - datetime.timedelta(days=15)
+        if status == Volunteer.Status.APPROVED:
+            row.approved_on = today - datetime.timedelta(days=1)
+        row.save(update_fields=["course_completed_on", "approved_on"])
+    return row
+
+
+def referral(
+    centre: Organisation,
+    branch: Organisation,
+    *,
+    status: str = "accepted",
+    contact: User | None = None,
+    **fields: Any,
+) -> Any:
+    """A referral from `centre` to `branch` with safety clearance and consent recorded."""
+    from django.utils import timezone
+
+    from ressursvenn.participants.models import ConsentText, Referral
+
+    today = timezone.localdate()
+    contact = contact or cast(User, UserFactory(totp=False))
+    municipality = fields.pop("municipality", None) or branch.municipality
+    excluded_volunteers = fields.pop("excluded_volunteers", [])
+    defaults: dict[str, Any] = {
+        "first_name": "Amina",
+        "birth_year": today.year - 35,
+        "languages": ["nb"],
+        "interests": ["hiking"],
+        "needs": ["social_network"],
+        "availability": ["evenings"],
+        "modes": ["in_person", "digital"],
+        "safety_assessed_on": today - datetime.timedelta(days=3),
+        "safety_assessed_by": contact,
+        "consent_text": ConsentText.objects.order_by("-version").first(),
+        "consent_scope": ["matching"],
+        "consent_given_on": today - datetime.timedelta(days=3),
+    }
+    if status != Referral.Status.DRAFT:
+        defaults["submitted_at"] = timezone.now() - datetime.timedelta(days=2)
+    if status in ("accepted", "proposed", "matched"):
+        defaults["waiting_since"] = timezone.now() - datetime.timedelta(days=1)
+    defaults.update(fields)
+    row = Referral.objects.create(
+        centre=centre,
+        branch=branch,
+        contact=contact,
+        created_by=contact,
+        status=status,
+        municipality=municipality,
+        **defaults,
+    )
+    if excluded_volunteers:
+        row.excluded_volunteers.set(excluded_volunteers)
+    return row
+
+
+def match(referral_row: Any, volunteer_row: Any, *, status: str = "proposed", **fields: Any) -> Any:
+    """A match between a referral and a volunteer of the referral's branch."""
+    from ressursvenn.matching.models import Match
+
+    proposed_by = fields.pop("proposed_by", None) or UserFactory(totp=False)
+    return Match.objects.create(
+        referral=referral_row,
+        volunteer=volunteer_row,
+        branch=referral_row.branch,
+        status=status,
+        proposed_by=proposed_by,
+        **fields,
+    )
+
+
+__all__ = ["PASSWORD", "Role", "UserFactory", "match", "member", "referral", "volunteer"]
