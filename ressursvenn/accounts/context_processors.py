@@ -15,6 +15,13 @@ NAVIGATION = [
     ("organisations:list", _("Organisasjoner"), {Role.NATIONAL_COORDINATOR}),
     ("accounts:staff_list", _("Brukere"), {Role.NATIONAL_COORDINATOR}),
     ("reports:audit", _("Revisjonslogg"), {Role.NATIONAL_COORDINATOR}),
+    ("volunteers:mine", _("Min side"), {Role.VOLUNTEER}),
+    ("volunteers:pipeline", _("Ressursvenner"), {Role.GROUP_LEADER}),
+    ("participants:list", _("Henvisninger"), {Role.GROUP_LEADER, Role.CRISIS_STAFF}),
+    ("matching:waiting_list", _("Venteliste"), {Role.GROUP_LEADER}),
+    ("matching:matches", _("Koblinger"), {Role.GROUP_LEADER, Role.CRISIS_STAFF, Role.VOLUNTEER}),
+    ("volunteers:courses", _("Kurs"), {Role.GROUP_LEADER, Role.VOLUNTEER}),
+    ("volunteers:guidance_groups", _("Veiledning"), {Role.GROUP_LEADER}),
     ("accounts:profile", _("Min konto"), None),
 ]
 

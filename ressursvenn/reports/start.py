@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
 from ressursvenn.organisations.models import Cooperation, Organisation
+from ressursvenn.volunteers import reminders
+from ressursvenn.volunteers.models import CourseSession
 
 TASK_LIMIT = 20  # tasks listed by name on the start page; the rest are counted
 
@@ -67,12 +70,16 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
         .annotate(n=Count("municipalities", distinct=True) + Count("districts", distinct=True))
         .values_list("pk", "n")
     )
+    tasks = reminders.branch_task_counts(set(organisation_ids))
     return [
         {
             "organisation": branch,
             "volunteer_count": counts.get(branch.pk, 0),
             "centres": centres.get(branch.pk, []),
             "area_count": areas.get(branch.pk, 0),
+            "tasks": tasks.get(branch.pk, {}),
+            "task_count": sum(tasks.get(branch.pk, {}).values()),
+            "application_days": settings.REMINDER_APPLICATION_DAYS,
         }
         for branch in branches
     ]
@@ -88,7 +95,19 @@ def centre_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
     return [{"organisation": c, "branches": branches.get(c.pk, [])} for c in centres]
 
 
-def volunteer_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
+def next_course_sessions(user: Any, limit: int = 5) -> list[CourseSession]:
+    """The volunteer's coming course sessions (of the courses she is enrolled in)."""
+    return list(
+        CourseSession.objects.filter(
+            course__enrolments__volunteer__user=user, ends_at__gte=timezone.now()
+        )
+        .select_related("course")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def volunteer_summary(organisation_ids: set[int], user: Any = None) -> list[dict[str, Any]]:
+    """Per branch: its group leaders and (given the user) her next course dates there."""
     leaders: dict[int, list[str]] = {}
     for organisation_id, name in (
         Membership.objects.active()
@@ -97,4 +116,14 @@ def volunteer_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
     ):
         leaders.setdefault(organisation_id, []).append(name)
     branches = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
-    return [{"organisation": b, "leaders": leaders.get(b.pk, [])} for b in branches]
+    sessions = next_course_sessions(user) if user is not None else None
+    return [
+        {
+            "organisation": b,
+            "leaders": leaders.get(b.pk, []),
+            "next_sessions": None
+            if sessions is None
+            else [s for s in sessions if s.course.branch_id == b.pk],
+        }
+        for b in branches
+    ]

@@ -24,5 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     elif role == Role.CRISIS_STAFF:
         context["centres"] = start.centre_summary(user.organisation_ids(Role.CRISIS_STAFF))
     elif role == Role.VOLUNTEER:
-        context["branches"] = start.volunteer_summary(user.organisation_ids(Role.VOLUNTEER))
+        context["branches"] = start.volunteer_summary(
+            user.organisation_ids(Role.VOLUNTEER), user=user
+        )
     return render(request, "reports/home.html", context)

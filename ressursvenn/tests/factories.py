@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any, cast
 
 import factory
@@ -16,10 +17,21 @@ from ressursvenn.organisations.models import Cooperation, Municipality, Organisa
 PASSWORD = "riktig-hest-batteri-stift"
 
 
+# Rows that data migrations load and a transactional test's flush removes.
+_DATA_MIGRATIONS = (
+    ("ressursvenn.volunteers.migrations.0002_declaration_text_v1", "volunteers.DeclarationText"),
+    ("ressursvenn.participants.migrations.0002_consent_text_v1", "participants.ConsentText"),
+)
+
+
 def ensure_reference_data() -> None:
-    """Reload counties and municipalities when a transactional test has flushed them."""
+    """Reload the reference data (counties, municipalities, the declaration and consent texts)
+    when a transactional test has flushed them."""
     if not Municipality.objects.exists():
         reference.load(django_apps)
+    for module_name, model in _DATA_MIGRATIONS:
+        if not django_apps.get_model(model).objects.exists():
+            importlib.import_module(module_name).forward(django_apps, None)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

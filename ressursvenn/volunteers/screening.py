@@ -93,7 +93,8 @@ def with_checklist(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
     )
 
 
-def _references_required(volunteer: Volunteer) -> int:
+def references_required(volunteer: Volunteer) -> int:
+    """How many good references her branch requires (0: none)."""
     try:
         return volunteer.branch.volunteer_policy.references_required
     except BranchPolicy.DoesNotExist:
@@ -203,7 +204,7 @@ def checklist(volunteer: Volunteer, today: datetime.date | None = None) -> list[
         )
     )
 
-    required = _references_required(volunteer)
+    required = references_required(volunteer)
     if required:
         positive = sum(1 for reference in volunteer.references.all() if reference.is_positive)
         items.append(

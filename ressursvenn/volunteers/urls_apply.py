@@ -1,5 +1,10 @@
-"""URL patterns of one area (joined in the app's urls.py)."""
+"""Public application URLs (no login): "Bli ressursvenn" and its thank-you page."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from ressursvenn.volunteers.views import apply
+
+urlpatterns: list[URLPattern] = [
+    path("bli-ressursvenn/", apply.apply, name="apply"),
+    path("bli-ressursvenn/takk/", apply.apply_done, name="apply_done"),
+]

@@ -26,6 +26,7 @@ from ressursvenn.demo import seed
 from ressursvenn.lib.models import AuditEvent
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.tests import factories
+from ressursvenn.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,7 @@ def test_seed_creates_exactly_the_demo_world() -> None:
         ("krisesenter.narvik" + DOMAIN, Role.CRISIS_STAFF, "Narvik krisesenter"),
         ("ressursvenn.oslo" + DOMAIN, Role.VOLUNTEER, "Oslo Sanitetsforening"),
         ("ressursvenn.narvik" + DOMAIN, Role.VOLUNTEER, "Narvik Sanitetsforening"),
+        ("soker.oslo" + DOMAIN, Role.VOLUNTEER, "Oslo Sanitetsforening"),
     }
     for persona in User.objects.filter(totpdevice__confirmed=True):
         device = TOTPDevice.objects.get(user=persona)
@@ -114,14 +116,30 @@ def test_seed_creates_exactly_the_demo_world() -> None:
             seed.demo_recovery_codes(persona.email)
         )
 
+    # Accounts without a login: volunteers of every branch (each with her `Volunteer` row), the
+    # Fredrikstad group leader and the contacts of the centres without a persona.
     others = User.objects.exclude(totpdevice__isnull=False)
-    assert 20 <= others.count() <= 40
     assert all(user.email.endswith(DOMAIN) for user in others)
     assert not any(user.has_usable_password() for user in others)
     memberships = Membership.objects.filter(user__in=others)
+    assert memberships.count() == others.count()
     roles = set(memberships.values_list("role", "organisation__kind"))
-    assert roles == {(Role.VOLUNTEER, BRANCH)}
-    assert Membership.objects.filter(user__in=others).count() == others.count()
+    assert roles == {
+        (Role.VOLUNTEER, BRANCH),
+        (Role.GROUP_LEADER, BRANCH),
+        (Role.CRISIS_STAFF, CENTRE),
+    }
+    volunteers = others.filter(memberships__role=Role.VOLUNTEER)
+    assert 30 <= volunteers.count() <= 60
+    assert Volunteer.objects.filter(user__in=volunteers).count() == volunteers.count()
+    staff = set(memberships.exclude(role=Role.VOLUNTEER).values_list("role", "organisation__name"))
+    assert staff == {
+        (Role.GROUP_LEADER, "Fredrikstad Sanitetsforening"),
+        (Role.CRISIS_STAFF, "Vest-Finnmark krisesenter"),
+        (Role.CRISIS_STAFF, "Krisesenter Vest IKS"),
+        (Role.CRISIS_STAFF, "Krise- og incestsenteret i Fredrikstad"),
+        (Role.CRISIS_STAFF, "Krisesenteret i Stavanger"),
+    }
 
     audited = set(
         AuditEvent.objects.filter(action="demo.seed", actor=None).values_list(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db import connection
@@ -13,6 +14,8 @@ from ressursvenn.conftest import World
 from ressursvenn.tests import factories
 
 HOME = reverse("home")
+DAY = datetime.timedelta(days=1)
+HOUR = datetime.timedelta(hours=1)
 
 
 def test_national_coordinator_sees_programme_counts_and_tasks(world: World, as_user: Any) -> None:
@@ -89,3 +92,75 @@ def test_group_leader_start_page_query_count_does_not_grow(world: World, as_user
     centre = factories.crisis_centre("Ekstra krisesenter", "0301")
     factories.cooperation(world.branch, centre)
     assert _queries(client) == before
+
+
+def test_group_leader_sees_her_tasks_with_links(world: World, as_user: Any) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    factories.volunteer(
+        world.branch, status="applied", full_name="Gammel Søknad", applied_at=now - 30 * DAY
+    )
+    factories.volunteer(world.branch, status="screening", full_name="Uten Samtale")
+    factories.volunteer(
+        world.other_branch, status="applied", full_name="Nord Søknad", applied_at=now - 30 * DAY
+    )
+    response = as_user(world.leader).get(HOME)
+    [item] = response.context["branches"]
+    assert (item["tasks"]["application_waiting"], item["tasks"]["interview_missing"]) == (1, 1)
+    assert item["task_count"] == 2
+    page = response.content.decode()
+    assert "1 søknad har ventet mer enn 7 dager." in page
+    assert "?status=applied" in page
+    assert "?status=screening" in page
+    assert "Gammel Søknad" not in page
+    assert "Nord Søknad" not in page
+
+
+def test_group_leader_without_tasks_is_told_so(world: World, as_user: Any) -> None:
+    page = as_user(world.leader).get(HOME).content.decode()
+    assert "Ingen oppgaver venter." in page
+    assert reverse("volunteers:courses") in page
+
+
+def test_group_leader_task_queries_do_not_grow(world: World, as_user: Any) -> None:
+    client = as_user(world.leader)
+    client.get(HOME)
+    before = _queries(client)
+    from django.utils import timezone
+
+    for n in range(5):
+        factories.volunteer(
+            world.branch,
+            status="applied",
+            full_name=f"S {n}",
+            applied_at=timezone.now() - 30 * DAY,
+        )
+        factories.volunteer(world.branch, status="screening", full_name=f"V {n}")
+    assert _queries(client) == before
+
+
+def test_volunteer_next_course_dates(world: World) -> None:
+    from django.utils import timezone
+
+    from ressursvenn.reports import start
+    from ressursvenn.volunteers.actions import courses
+
+    course = courses.create_course(
+        by=world.leader, branch=world.branch, title="Grunnkurs", capacity=5
+    )
+    soon = timezone.now() + 2 * DAY
+    session = courses.add_session(
+        course, by=world.leader, starts_at=soon, ends_at=soon + HOUR, place="Sal 2"
+    )
+    courses.sign_up_for_course(course, by=world.volunteer)
+    [item] = start.volunteer_summary({world.branch.pk}, user=world.volunteer)
+    assert item["next_sessions"] == [session]
+    [other] = start.volunteer_summary({world.other_branch.pk}, user=world.other_volunteer)
+    assert other["next_sessions"] == []
+
+
+def test_volunteer_start_page_links_to_courses(world: World, as_user: Any) -> None:
+    page = as_user(world.volunteer).get(HOME).content.decode()
+    assert "Dine neste kursdager" in page
+    assert reverse("volunteers:courses") in page

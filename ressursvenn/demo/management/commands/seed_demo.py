@@ -11,7 +11,10 @@ from ressursvenn.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations, cooperations and personas that can log in (not production)."
+    help = (
+        "Create demo organisations, personas that can log in, volunteers, courses, referrals "
+        "and matches (not production)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

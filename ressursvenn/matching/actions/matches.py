@@ -1,0 +1,146 @@
+"""Changes to a match as a whole: cancelling a proposed or planned match.
+
+Shared with the koblingsmøte actions: how a match ends before it started (the woman goes back
+to the waiting list with her original place) and how the invitation's recipients are found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ressursvenn.accounts.models import Membership, Role
+from ressursvenn.lib.audit import diff, record_change, snapshot
+from ressursvenn.matching import calendar
+from ressursvenn.matching.models import Match, MatchingMeeting
+from ressursvenn.participants.models import Referral
+
+CANCELLABLE = (Match.Status.PROPOSED, Match.Status.MEETING_PLANNED)
+MATCH_FIELDS = ("status", "status_reason", "status_changed_at", "started_on", "planned_end_on")
+REFERRAL_FIELDS = ("status", "status_changed_at", "waiting_since")
+
+
+def require(user: Any, perm: str, obj: Any = None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def lock(match: Match) -> Match:
+    """The match row again, locked for this transaction, with what the actions read."""
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("referral", "volunteer__user", "branch")
+        .get(pk=match.pk)
+    )
+
+
+def stale(message: str | None = None) -> ValidationError:
+    return ValidationError(
+        message or _("Koblingen er endret i mellomtiden. Last siden på nytt og se over."),
+        code="stale",
+    )
+
+
+def recipients(match: Match) -> list[str]:
+    """Addresses of the people who get the koblingsmøte invitation: the crisis-centre contact,
+    the branch's active group leaders and the volunteer (each once)."""
+    addresses: list[str] = []
+    contact = match.referral.contact
+    if contact.is_active:
+        addresses.append(contact.email)
+    leaders = (
+        Membership.objects.active()
+        .filter(organisation_id=match.branch_id, role=Role.GROUP_LEADER)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    addresses.extend(membership.user.email for membership in leaders)
+    volunteer = match.volunteer
+    addresses.append(volunteer.user.email if volunteer.user else volunteer.email)
+    unique: list[str] = []
+    for address in addresses:
+        if address and address.lower() not in {seen.lower() for seen in unique}:
+            unique.append(address)
+    return unique
+
+
+def end_before_start(match: Match, *, by: Any, reason: str, action: str) -> None:
+    """Set a locked, not yet active match to cancelled and give the woman her place back.
+
+    Side effects: match → cancelled with the reason (encrypted); the referral, if it is still
+    `proposed`, → `accepted` with its ORIGINAL `waiting_since` (she keeps her place in the
+    queue); both changes audited. Call inside a transaction with `match` locked.
+    """
+    now = timezone.now()
+    before = snapshot(match, MATCH_FIELDS)
+    match.status = Match.Status.CANCELLED
+    match.status_reason = reason
+    match.status_changed_at = now
+    match.save(update_fields=["status", "status_reason", "status_changed_at"])
+    record_change(
+        match,
+        by=by,
+        action=action,
+        changes=diff(Match, before, snapshot(match, MATCH_FIELDS)),
+        organisation=match.branch,
+    )
+    referral = Referral.objects.select_for_update().get(pk=match.referral_id)
+    if referral.status == Referral.Status.PROPOSED:
+        before = snapshot(referral, REFERRAL_FIELDS)
+        referral.status = Referral.Status.ACCEPTED
+        referral.status_changed_at = now
+        referral.save(update_fields=["status", "status_changed_at"])
+        record_change(
+            referral,
+            by=by,
+            action="referral.back_to_waiting_list",
+            changes=diff(Referral, before, snapshot(referral, REFERRAL_FIELDS)),
+            organisation=match.branch,
+        )
+
+
+@transaction.atomic
+def cancel_match(match: Match, *, by: Any, reason: str) -> Match:
+    """The group leader cancels a proposed or planned match.
+
+    Side effects: match → cancelled with the reason; the referral → accepted with its original
+    waiting time (see `end_before_start`); a planned koblingsmøte is marked as not held and
+    every invited person gets a neutral e-mail with a METHOD:CANCEL calendar update (after
+    commit); audited. A second submit (already cancelled, or the match went on) is refused
+    with a clear message and changes nothing.
+    """
+    require(by, "matching.cancel_match", match)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv en begrunnelse.")})
+    match = lock(match)
+    if match.status not in CANCELLABLE:
+        raise stale(
+            _("Koblingen kan ikke avbrytes nå: den er «%(status)s».")
+            % {"status": match.get_status_display()}
+        )
+    meeting = MatchingMeeting.objects.filter(match=match).first()
+    end_before_start(match, by=by, reason=reason, action="match.cancel")
+    if meeting is not None and meeting.outcome == MatchingMeeting.Outcome.PENDING:
+        meeting.outcome = MatchingMeeting.Outcome.STOP
+        meeting.outcome_recorded_at = timezone.now()
+        meeting.save(update_fields=["outcome", "outcome_recorded_at"])
+        record_change(
+            meeting,
+            by=by,
+            action="meeting.cancel",
+            changes={"outcome": [MatchingMeeting.Outcome.PENDING, meeting.outcome]},
+            organisation=match.branch,
+        )
+        if meeting.starts_at > timezone.now():
+            addresses = recipients(match)
+            transaction.on_commit(
+                lambda: calendar.send_invitations(
+                    addresses, meeting, template="meeting_cancelled", method=calendar.CANCEL
+                )
+            )
+    return match

@@ -1,0 +1,155 @@
+"""The match pages: the list of one's visible matches and one match with staged disclosure.
+
+What a role sees of the other party comes from `matching.disclosure` only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from ressursvenn.lib.audit import record_access
+from ressursvenn.matching import disclosure
+from ressursvenn.matching.actions.matches import CANCELLABLE, cancel_match
+from ressursvenn.matching.actions.meetings import can_plan
+from ressursvenn.matching.forms.meetings import CancelForm, MatchFilterForm, OutcomeForm
+from ressursvenn.matching.models import Match, MatchingMeeting
+
+PAGE_SIZE = 50
+
+
+def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def add_errors(form: Form, error: ValidationError) -> None:
+    """Show an action's ValidationError next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error)
+
+
+def visible_match(request: HttpRequest, pk: int) -> Match:
+    """The match if the user may see it (404 otherwise), with what the pages show."""
+    matches = Match.objects.visible_to(request.user).select_related(
+        "referral__municipality",
+        "referral__district",
+        "volunteer__municipality",
+        "volunteer__district",
+        "volunteer__user",
+        "branch",
+        "meeting",
+    )
+    match = get_object_or_404(matches, pk=pk)
+    require_perm(request, "matching.view_match", match)
+    return match
+
+
+def meeting_of(match: Match) -> MatchingMeeting | None:
+    try:
+        return match.meeting
+    except MatchingMeeting.DoesNotExist:
+        return None
+
+
+def _log_access(request: HttpRequest, match: Match, shown: disclosure.Disclosure) -> None:
+    role = disclosure.ACCESS_ROLE[shown.viewer]
+    organisation = match.referral.centre if shown.viewer == disclosure.CENTRE else match.branch
+    if shown.woman:
+        record_access(match.referral, user=request.user, role=role, organisation=organisation)
+    if shown.volunteer:
+        record_access(match.volunteer, user=request.user, role=role, organisation=organisation)
+
+
+def render_detail(
+    request: HttpRequest,
+    match: Match,
+    *,
+    outcome_form: OutcomeForm | None = None,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The match page for the viewer's role, with the forms she may use."""
+    shown = disclosure.disclose(request.user, match)
+    if shown is None:
+        raise PermissionDenied
+    _log_access(request, match, shown)
+    meeting = meeting_of(match)
+    planned = match.status == Match.Status.MEETING_PLANNED and meeting is not None
+    user = request.user
+    may_plan = user.has_perm("matching.plan_meeting", match) and can_plan(match)
+    may_record = (
+        planned
+        and meeting is not None
+        and meeting.starts_at <= timezone.now()
+        and user.has_perm("matching.record_meeting_outcome", match)
+    )
+    may_cancel = match.status in CANCELLABLE and user.has_perm("matching.cancel_match", match)
+    context = {
+        "match": match,
+        "meeting": meeting,
+        "meeting_planned": planned,
+        "shown": shown,
+        "viewer": shown.viewer,
+        "may_plan": may_plan,
+        "outcome_form": (outcome_form or OutcomeForm(prefix="outcome")) if may_record else None,
+        "cancel_form": (cancel_form or CancelForm(prefix="cancel")) if may_cancel else None,
+        "awaiting_answer": match.status == Match.Status.PROPOSED
+        and match.volunteer_answer != Match.Answer.YES,
+        "awaiting_meeting": planned and not may_record and meeting is not None,
+    }
+    return render(request, "matching/matches/detail.html", context, status=status)
+
+
+@require_safe
+def match_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "matching.view_matches")
+    form = MatchFilterForm(request.GET)
+    matches = (
+        Match.objects.visible_to(request.user)
+        .select_related("referral", "volunteer", "branch", "meeting")
+        .order_by("-proposed_at", "-pk")
+    )
+    if form.is_valid() and form.cleaned_data["status"]:
+        matches = matches.filter(status=form.cleaned_data["status"])
+    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "matching/matches/list.html", {"form": form, "page": page})
+
+
+@require_safe
+def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_detail(request, visible_match(request, pk))
+
+
+@require_POST
+def match_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    match = visible_match(request, pk)
+    require_perm(request, "matching.cancel_match", match)
+    if match.status not in CANCELLABLE:
+        messages.error(request, _("Koblingen kan ikke avbrytes i denne fasen."))
+        return redirect("matching:match_detail", match.pk)
+    form = CancelForm(request.POST, prefix="cancel")
+    if form.is_valid():
+        try:
+            cancel_match(match, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                messages.error(request, error.messages[0])
+                return redirect("matching:match_detail", match.pk)
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Koblingen er avbrutt. Kvinnen er tilbake i køen."))
+            return redirect("matching:match_detail", match.pk)
+    return render_detail(request, visible_match(request, pk), cancel_form=form)
