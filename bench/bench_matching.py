@@ -13,34 +13,15 @@ Run as ``python bench/bench_matching.py``; delete the file under var/ to rebuild
 from __future__ import annotations
 
 import datetime
-import os
 import random
-import statistics
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = ROOT / "var" / "bench_matching.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ressursvenn.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["DEBUG"] = "false"
+from common import client_for, measure, prepare, setup_django, timed
 
-import django  # noqa: E402
-
-django.setup()
+setup_django("bench_matching.sqlite3")
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from ressursvenn.accounts.models import Membership, Role, User  # noqa: E402
 from ressursvenn.lib.vocabulary import Availability, Interest, Language, Need  # noqa: E402
@@ -62,7 +43,6 @@ from ressursvenn.volunteers.models import (  # noqa: E402
 )
 
 VOLUNTEERS, WOMEN = 20_000, 500
-ROUNDS = 30
 LEADER_EMAIL = "leder@bench-matching.no"
 
 
@@ -218,51 +198,8 @@ def build() -> None:
     assert women
 
 
-def client_for(user: User) -> Client:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def timed(call: Callable[[], Any]) -> tuple[float, float, float]:
-    """p50 and p95 wall-clock ms, and the median CPU ms of this process (SQLite runs in it,
-    so on a shared, busy machine the CPU time is the better estimate of an idle one)."""
-    call()  # warm up
-    times, cpu = [], []
-    for _ in range(ROUNDS):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], statistics.median(cpu)
-
-
-def measure(client: Client, url: str) -> tuple[int, float, float, float]:
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    client.get(url)
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return (len(queries), *timed(lambda: client.get(url)))
-
-
 def main() -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    if not User.objects.filter(email=LEADER_EMAIL).exists():
-        started = time.perf_counter()
-        build()
-        print(f"built the matching data set in {time.perf_counter() - started:.1f} s")
+    prepare(User.objects.filter(email=LEADER_EMAIL).exists, build, "matching")
     leader = User.objects.get(email=LEADER_EMAIL)
     client = client_for(leader)
     branch = Organisation.objects.get(name="Oslo Sanitetsforening")

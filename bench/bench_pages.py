@@ -7,30 +7,11 @@ as the role that uses it. The query count must not depend on the number of rows.
 
 from __future__ import annotations
 
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
+from common import client_for, measure, prepare, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = ROOT / "var" / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ressursvenn.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["DEBUG"] = "false"
+setup_django("bench.sqlite3")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from django.db import transaction  # noqa: E402
 
 from ressursvenn.accounts.models import Membership, Role, User  # noqa: E402
 from ressursvenn.lib.models import AuditEvent  # noqa: E402
@@ -41,7 +22,6 @@ from ressursvenn.organisations.models import (  # noqa: E402
 )
 
 BRANCHES, CENTRES, VOLUNTEERS, EVENTS = 650, 43, 20_000, 50_000
-ROUNDS = 30
 
 
 @transaction.atomic
@@ -109,43 +89,8 @@ def build() -> None:
     )
 
 
-def client_for(user: User) -> Client:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def measure(client: Client, url: str) -> tuple[int, float, float]:
-    client.get(url)  # warm up
-    times = []
-    queries: list[str] = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return len(queries), statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
 def main() -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    if not Organisation.objects.exists():
-        started = time.perf_counter()
-        build()
-        print(f"built the national-scale data set in {time.perf_counter() - started:.1f} s")
+    prepare(Organisation.objects.exists, build, "national-scale")
     coordinator = User.objects.get(email="koordinator@bench.no")
     leader = User.objects.filter(memberships__role=Role.GROUP_LEADER).first()
     assert leader is not None
@@ -160,7 +105,7 @@ def main() -> None:
     ]
     print(f"{'page':32} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for label, user, url in pages:
-        queries, p50, p95 = measure(client_for(user), url)
+        queries, p50, p95, _cpu = measure(client_for(user), url)
         print(f"{label:32} {queries:7d} {p50:8.1f} {p95:8.1f}")
 
 

@@ -9,32 +9,13 @@ must be the same for both branches.
 from __future__ import annotations
 
 import datetime
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DB = ROOT / "var" / "bench_pipeline.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ressursvenn.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["DEBUG"] = "false"
+from common import client_for, measure, prepare, setup_django
 
-import django  # noqa: E402
+setup_django("bench_pipeline.sqlite3")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from ressursvenn.accounts.models import Membership, Role, User  # noqa: E402
 from ressursvenn.organisations.models import Municipality, Organisation  # noqa: E402
@@ -47,7 +28,6 @@ from ressursvenn.volunteers.models import (  # noqa: E402
 SIZES = {"large": 20_000, "small": 10}
 STATUSES = ["applied", "applied", "screening", "screening", "approved", "approved", "approved",
             "paused", "ended", "rejected"]  # fmt: skip
-ROUNDS = 30
 
 
 def _volunteers(branch: Organisation, count: int, municipality: Municipality) -> None:
@@ -112,43 +92,8 @@ def build() -> None:
         _volunteers(branch, count, municipality)
 
 
-def client_for(user: User) -> Client:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def measure(client: Client, url: str) -> tuple[int, float, float]:
-    client.get(url)  # warm up
-    queries: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return len(queries), statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
 def main() -> int:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
-    if not Organisation.objects.filter(name="Bench large").exists():
-        started = time.perf_counter()
-        build()
-        print(f"built the pipeline data set in {time.perf_counter() - started:.1f} s")
+    prepare(Organisation.objects.filter(name="Bench large").exists, build, "pipeline")
     pages = [
         ("applications", "/frivillige/"),
         ("in screening", "/frivillige/?status=screening"),
@@ -164,7 +109,7 @@ def main() -> int:
             leader = User.objects.get(email=f"leder-{size}@bench.no")
             if total < 1_000 and "page=20" in url:
                 continue
-            queries, p50, p95 = measure(client_for(leader), url)
+            queries, p50, p95, _cpu = measure(client_for(leader), url)
             counts.append(queries)
             print(f"{label:24} {total:10d} {queries:7d} {p50:8.1f} {p95:8.1f}")
         if len(set(counts)) > 1:

@@ -281,3 +281,26 @@ MEETING_VIDEO_BASE_URL = env_str("MEETING_VIDEO_BASE_URL", "https://meet.jit.si"
 MATCH_MIN_MONTHS = env_int("MATCH_MIN_MONTHS", 9, minimum=1)
 MATCH_MAX_MONTHS = env_int("MATCH_MAX_MONTHS", 12, minimum=1)
 MATCHING_CANDIDATE_LIMIT = env_int("MATCHING_CANDIDATE_LIMIT", 10, minimum=1)
+# A koblingsmøte may be planned at most this many days ahead.
+MEETING_MAX_DAYS_AHEAD = env_int("MEETING_MAX_DAYS_AHEAD", 183, minimum=1)
+
+
+def _weights(name: str) -> dict[str, float] | None:
+    """Matching weights per programme: "interests=20,needs=30,..." (None: the engine defaults)."""
+    factors = ("interests", "needs", "age", "availability", "distance", "languages")
+    result: dict[str, float] = {}
+    for item in env_list(name):
+        factor, _, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if factor.strip() not in factors or not 0 <= number <= 100:
+            raise ImproperlyConfigured(
+                f"{name}: write factor=points with factors {', '.join(factors)} and 0-100 points."
+            )
+        result[factor.strip()] = number
+    return result or None
+
+
+MATCHING_WEIGHTS = _weights("MATCHING_WEIGHTS")

@@ -47,8 +47,11 @@ def _check_role_fits(organisation: Organisation, role: str) -> None:
         raise ValidationError(_("Denne rollen finnes ikke i en slik organisasjon."))
 
 
-def _new_invitation(user: User, *, by: User | None) -> str:
-    """Expire earlier links, create a new one and e-mail it. Returns the raw token."""
+def new_invitation(user: User, *, by: User | None, template: str = "invitation") -> str:
+    """Expire earlier links, create a new one and e-mail it (discreet mail `template`, with
+    the link and its lifetime in hours). Returns the raw token.
+
+    Shared with the volunteers' screening, which invites an approved volunteer the same way."""
     now = timezone.now()
     user.invitations.filter(used_at__isnull=True).update(expires_at=now)
     token = secrets.token_urlsafe(32)
@@ -59,7 +62,7 @@ def _new_invitation(user: User, *, by: User | None) -> str:
         expires_at=now + settings.INVITATION_TTL,
     )
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
-    send_discreet(user.email, "invitation", {"link": link, "hours": _ttl_hours()})
+    send_discreet(user.email, template, {"link": link, "hours": _ttl_hours()})
     return token
 
 
@@ -113,7 +116,7 @@ def invite_staff(
     if not user.has_usable_password():
         pending = user.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
         if created or added or not pending.exists():
-            _new_invitation(user, by=by)
+            new_invitation(user, by=by)
             if not created:
                 record_change(user, by=by, action="user.resend_invitation")
     elif added:
@@ -139,7 +142,7 @@ def resend_invitation(user: User, *, by: User) -> None:
         raise ValidationError(
             _("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.")
         )
-    _new_invitation(user, by=by)
+    new_invitation(user, by=by)
     record_change(user, by=by, action="user.resend_invitation")
 
 

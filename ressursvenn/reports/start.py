@@ -10,9 +10,11 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
+from ressursvenn.matching.models import Match
 from ressursvenn.organisations.models import Cooperation, Organisation
+from ressursvenn.participants.models import Referral
 from ressursvenn.volunteers import reminders
-from ressursvenn.volunteers.models import CourseSession
+from ressursvenn.volunteers.models import CourseSession, Volunteer
 
 TASK_LIMIT = 20  # tasks listed by name on the start page; the rest are counted
 
@@ -52,13 +54,28 @@ def national_summary() -> dict[str, Any]:
     }
 
 
+def _counts_by(rows: Any, key: str) -> dict[int, dict[str, int]]:
+    """{organisation id: {status: count}} of `rows` grouped by the organisation field `key`."""
+    result: dict[int, dict[str, int]] = {}
+    for organisation_id, status, n in (
+        rows.order_by().values_list(key, "status").annotate(n=Count("pk"))
+    ):
+        result.setdefault(organisation_id, {})[status] = n
+    return result
+
+
 def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
     branches = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
     counts = dict(
-        Membership.objects.active()
-        .filter(organisation_id__in=organisation_ids, role=Role.VOLUNTEER)
-        .values_list("organisation_id")
+        Volunteer.objects.filter(branch_id__in=organisation_ids, status=Volunteer.Status.APPROVED)
+        .order_by()
+        .values_list("branch_id")
         .annotate(n=Count("id"))
+    )
+    referrals = _counts_by(Referral.objects.filter(branch_id__in=organisation_ids), "branch_id")
+    matches = _counts_by(
+        Match.objects.filter(branch_id__in=organisation_ids, status=Match.Status.ACTIVE),
+        "branch_id",
     )
     centres: dict[int, list[Organisation]] = {}
     for cooperation in Cooperation.objects.filter(branch_id__in=organisation_ids).select_related(
@@ -78,6 +95,8 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
             "centres": centres.get(branch.pk, []),
             "area_count": areas.get(branch.pk, 0),
             "tasks": tasks.get(branch.pk, {}),
+            "referrals": referrals.get(branch.pk, {}),
+            "active_matches": matches.get(branch.pk, {}).get(Match.Status.ACTIVE, 0),
             "task_count": sum(tasks.get(branch.pk, {}).values()),
             "application_days": settings.REMINDER_APPLICATION_DAYS,
         }
@@ -92,7 +111,19 @@ def centre_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
         crisis_centre_id__in=organisation_ids
     ).select_related("branch"):
         branches.setdefault(cooperation.crisis_centre_id, []).append(cooperation.branch)
-    return [{"organisation": c, "branches": branches.get(c.pk, [])} for c in centres]
+    referrals = _counts_by(Referral.objects.filter(centre_id__in=organisation_ids), "centre_id")
+    return [
+        {
+            "organisation": c,
+            "branches": branches.get(c.pk, []),
+            "referrals": [
+                (status, label, referrals.get(c.pk, {}).get(status, 0))
+                for status, label in Referral.Status.choices
+                if referrals.get(c.pk, {}).get(status)
+            ],
+        }
+        for c in centres
+    ]
 
 
 def next_course_sessions(user: Any, limit: int = 5) -> list[CourseSession]:

@@ -159,8 +159,8 @@ def test_list_shows_staff_with_roles_and_status_but_no_volunteers(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("<h1") == 1
-    assert '<div class="table-wrap">' in html
-    assert "<caption>" in html
+    assert '<div class="table-wrap" role="region" aria-labelledby="staff-list-table-1"' in html
+    assert '<caption id="staff-list-table-1">' in html
     people = {p.full_name: p.status.label for p in response.context["page"]}
     assert people == {
         "Nina Nasjonal": "Aktiv",

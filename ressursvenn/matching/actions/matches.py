@@ -30,7 +30,11 @@ def require(user: Any, perm: str, obj: Any = None) -> None:
 
 
 def lock(match: Match) -> Match:
-    """The match row again, locked for this transaction, with what the actions read."""
+    """The match row again, locked for this transaction, with what the actions read.
+
+    Lock order everywhere (proposals, answers, meetings, consent withdrawal): the referral
+    first, then the volunteer or the match, so two actions can never wait on each other."""
+    list(Referral.objects.select_for_update().filter(pk=match.referral_id).values_list("pk"))
     return (
         Match.objects.select_for_update(of=("self",))
         .select_related("referral", "volunteer__user", "branch")
@@ -89,17 +93,52 @@ def end_before_start(match: Match, *, by: Any, reason: str, action: str) -> None
         organisation=match.branch,
     )
     referral = Referral.objects.select_for_update().get(pk=match.referral_id)
+    return_to_waiting_list(referral, by=by, now=now, organisation=match.branch)
+
+
+def set_referral_status(
+    referral: Referral, status: str, *, by: Any, action: str, now: Any, organisation: Any
+) -> None:
+    """Move a locked referral to `status`; `waiting_since` is left as it is.
+
+    Side effects: the referral's status and `status_changed_at` saved; the change audited
+    under `action`. Call inside a transaction with the referral locked.
+    """
+    before = snapshot(referral, REFERRAL_FIELDS)
+    referral.status = status
+    referral.status_changed_at = now
+    referral.save(update_fields=["status", "status_changed_at"])
+    record_change(
+        referral,
+        by=by,
+        action=action,
+        changes=diff(Referral, before, snapshot(referral, REFERRAL_FIELDS)),
+        organisation=organisation,
+    )
+
+
+def return_to_waiting_list(
+    referral: Referral,
+    *,
+    by: Any,
+    now: Any,
+    organisation: Any,
+    action: str = "referral.back_to_waiting_list",
+) -> None:
+    """Give the woman her place in the queue back after a proposal or match ended early.
+
+    Side effects: a referral that is still `proposed` → `accepted` with its ORIGINAL
+    `waiting_since`, audited (see `set_referral_status`); any other state is left alone.
+    Call inside a transaction with the referral locked.
+    """
     if referral.status == Referral.Status.PROPOSED:
-        before = snapshot(referral, REFERRAL_FIELDS)
-        referral.status = Referral.Status.ACCEPTED
-        referral.status_changed_at = now
-        referral.save(update_fields=["status", "status_changed_at"])
-        record_change(
+        set_referral_status(
             referral,
+            Referral.Status.ACCEPTED,
             by=by,
-            action="referral.back_to_waiting_list",
-            changes=diff(Referral, before, snapshot(referral, REFERRAL_FIELDS)),
-            organisation=match.branch,
+            action=action,
+            now=now,
+            organisation=organisation,
         )
 
 

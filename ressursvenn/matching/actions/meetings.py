@@ -17,11 +17,11 @@ from ressursvenn.lib.audit import diff, record_change, snapshot
 from ressursvenn.matching import calendar
 from ressursvenn.matching.actions.matches import (
     MATCH_FIELDS,
-    REFERRAL_FIELDS,
     end_before_start,
     lock,
     recipients,
     require,
+    set_referral_status,
     stale,
 )
 from ressursvenn.matching.models import Match, MatchingMeeting
@@ -251,15 +251,12 @@ def record_meeting_outcome(
         organisation=match.branch,
     )
     referral = Referral.objects.select_for_update().get(pk=match.referral_id)
-    before = snapshot(referral, REFERRAL_FIELDS)
-    referral.status = Referral.Status.MATCHED
-    referral.status_changed_at = now
-    referral.save(update_fields=["status", "status_changed_at"])
-    record_change(
+    set_referral_status(
         referral,
+        Referral.Status.MATCHED,
         by=by,
         action="referral.matched",
-        changes=diff(Referral, before, snapshot(referral, REFERRAL_FIELDS)),
+        now=now,
         organisation=match.branch,
     )
     return match

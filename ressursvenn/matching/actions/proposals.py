@@ -20,6 +20,7 @@ from ressursvenn.accounts.models import Membership, Role
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.matching import adapter, engine
+from ressursvenn.matching.actions.matches import return_to_waiting_list
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
 from ressursvenn.volunteers.models import Volunteer
@@ -187,16 +188,13 @@ def answer_proposal(match: Match, *, by: Any, accept: bool, reason: str = "") ->
         changes=changes,
         organisation=match.branch,
     )
-    if not accept and referral.status == Referral.Status.PROPOSED:
-        referral.status = Referral.Status.ACCEPTED
-        referral.status_changed_at = now
-        referral.save(update_fields=["status", "status_changed_at"])
-        record_change(
+    if not accept:
+        return_to_waiting_list(
             referral,
             by=by,
-            action="referral.back_to_waiting",
-            changes={"status": [Referral.Status.PROPOSED, Referral.Status.ACCEPTED]},
+            now=now,
             organisation=match.branch,
+            action="referral.back_to_waiting",
         )
     link = _leader_link(match)
     for address in _leader_addresses(match.branch_id):

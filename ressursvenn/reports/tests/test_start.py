@@ -164,3 +164,44 @@ def test_volunteer_start_page_links_to_courses(world: World, as_user: Any) -> No
     page = as_user(world.volunteer).get(HOME).content.decode()
     assert "Dine neste kursdager" in page
     assert reverse("volunteers:courses") in page
+
+
+def test_group_leader_sees_referral_and_match_counts(world: World, as_user: Any) -> None:
+    factories.referral(world.centre, world.branch, status="submitted")
+    factories.referral(world.centre, world.branch, status="accepted")
+    factories.referral(world.centre, world.branch, status="accepted")
+    factories.referral(world.other_centre, world.other_branch, status="accepted")
+    matched = factories.referral(world.centre, world.branch, status="matched")
+    factories.match(matched, world.volunteer.volunteer, status="active")
+    response = as_user(world.leader).get(HOME)
+    [item] = response.context["branches"]
+    assert (item["referrals"], item["active_matches"], item["volunteer_count"]) == (
+        {"submitted": 1, "accepted": 2, "matched": 1},
+        1,
+        1,
+    )
+    page = response.content.decode()
+    assert "1 ny henvisning venter på svar" in page
+    assert "2 kvinner venter på en ressursvenn" in page
+
+
+def test_crisis_staff_sees_her_referrals_by_status(world: World, as_user: Any) -> None:
+    factories.referral(world.centre, world.branch, status="draft")
+    factories.referral(world.centre, world.branch, status="accepted")
+    factories.referral(world.other_centre, world.other_branch, status="submitted")
+    response = as_user(world.staff).get(HOME)
+    [item] = response.context["centres"]
+    assert [(status, count) for status, _label, count in item["referrals"]] == [
+        ("draft", 1),
+        ("accepted", 1),
+    ]
+
+
+def test_crisis_staff_start_page_query_count_does_not_grow(world: World, as_user: Any) -> None:
+    client = as_user(world.staff)
+    factories.referral(world.centre, world.branch, status="draft")
+    client.get(HOME)
+    before = _queries(client)
+    for status in ("submitted", "accepted", "declined", "withdrawn"):
+        factories.referral(world.centre, world.branch, status=status)
+    assert _queries(client) == before

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import deque
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from ressursvenn.accounts.models import Membership, Role
 from ressursvenn.conftest import World
+from ressursvenn.matching.models import MatchingMeeting
+from ressursvenn.tests import factories
 from ressursvenn.tests.browser.axe import (
     assert_no_axe_violations,
     axe_violations,
     format_violations,
 )
 from ressursvenn.tests.browser.helpers import log_in
+from ressursvenn.volunteers.actions import courses, guidance
 
 pytestmark = pytest.mark.browser
 
 PERSONAS = ["coordinator", "leader", "other_leader", "staff", "other_staff", "volunteer"]
-MAX_PAGES = 40
+MAX_PAGES = 70
 SKIPPED_PREFIXES = ("/logg-ut/", "/admin/", "/static/", "/sprak/")
 
 
@@ -97,10 +102,66 @@ def crawl(page: Page, origin: str) -> tuple[list[str], list[str]]:
     return visited, problems
 
 
+def _populate(world: World) -> None:
+    """Rows behind every kind of page, so the crawl reaches detail pages too: volunteers in
+    each screening state, a course and a guidance group, referrals in several states, a
+    proposal waiting for the volunteer persona's answer and an active match with a meeting."""
+    today = timezone.localdate()
+    now = timezone.now()
+    factories.volunteer(world.branch, status="applied", full_name="Anne Applikant")
+    screening = factories.volunteer(
+        world.branch, status="screening", full_name="Siv Screening", email="siv@example.no"
+    )
+    helper = factories.volunteer(world.branch, full_name="Hanne Hjelper", email="h@example.no")
+    course = courses.create_course(
+        by=world.leader, branch=world.branch, title="Grunnkurs", capacity=10
+    )
+    start = now + datetime.timedelta(days=20)
+    courses.add_session(
+        course,
+        by=world.leader,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=3),
+        place="Sanitetshuset",
+    )
+    courses.enrol_volunteer(course, screening, by=world.leader)
+    group = guidance.create_group(by=world.leader, branch=world.branch, name="Veiledning høst")
+    guidance.set_members(group, by=world.leader, members=[helper])
+    factories.referral(world.centre, world.branch, status="submitted", contact=world.staff)
+    factories.referral(world.centre, world.branch, status="draft", contact=world.staff)
+    factories.referral(
+        world.centre, world.branch, status="accepted", contact=world.staff, first_name="Leyla"
+    )
+    waiting = factories.referral(
+        world.centre, world.branch, status="proposed", contact=world.staff, first_name="Saba"
+    )
+    factories.match(waiting, world.volunteer.volunteer, proposed_by=world.leader)
+    matched = factories.referral(
+        world.centre, world.branch, status="matched", contact=world.staff, first_name="Fatima"
+    )
+    active = factories.match(
+        matched,
+        helper,
+        status="active",
+        volunteer_answer="yes",
+        started_on=today,
+        proposed_by=world.leader,
+    )
+    MatchingMeeting.objects.create(
+        match=active,
+        starts_at=now - datetime.timedelta(days=1),
+        mode=MatchingMeeting.Mode.VIDEO,
+        video_url="https://meet.example/abc",
+        planned_by=world.leader,
+        outcome=MatchingMeeting.Outcome.CONTINUE,
+    )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_persona_walks_every_linked_page(
     page: Page, phone_page: Page, live_server: Any, browser_world: World, persona: str
 ) -> None:
+    _populate(browser_world)
     origin = live_server.url
     log_in(page, live_server, getattr(browser_world, persona))
 

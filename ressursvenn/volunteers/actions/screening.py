@@ -10,18 +10,16 @@ submit) the action refuses and changes nothing.
 from __future__ import annotations
 
 import datetime
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ressursvenn.accounts.actions import hash_token
-from ressursvenn.accounts.models import Invitation, Membership, Role, User
+from ressursvenn.accounts.actions import new_invitation
+from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.volunteers import screening
@@ -123,18 +121,7 @@ def _copy_status(source: Volunteer, target: Volunteer) -> None:
 
 def _invite(user: User, *, by: User) -> None:
     """Expire earlier links of the user, create a one-time set-password link and e-mail it."""
-    now = timezone.now()
-    user.invitations.filter(used_at__isnull=True).update(expires_at=now)
-    token = secrets.token_urlsafe(32)
-    Invitation.objects.create(
-        user=user,
-        token_hash=hash_token(token),
-        created_by=by,
-        expires_at=now + settings.INVITATION_TTL,
-    )
-    link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
-    hours = int(settings.INVITATION_TTL.total_seconds() // 3600)
-    send_discreet(user.email, "volunteer_screening_invitation", {"link": link, "hours": hours})
+    new_invitation(user, by=by, template="volunteer_screening_invitation")
     record_change(user, by=by, action="user.invite_volunteer")
 
 

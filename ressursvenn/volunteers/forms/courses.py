@@ -48,10 +48,9 @@ class BranchChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class CourseForm(forms.Form):
-    """A new course (with `branches`: the group leader chooses among hers) or an edited one."""
-
-    branch = BranchChoiceField(
+def branch_field() -> BranchChoiceField:
+    """The group leader's choice among her branches (queryset set by the form's __init__)."""
+    return BranchChoiceField(
         label=_("Lokalforening"),
         queryset=None,
         empty_label=None,
@@ -60,6 +59,66 @@ class CourseForm(forms.Form):
             "invalid_choice": _("Velg en av dine lokalforeninger."),
         },
     )
+
+
+def start_time_field(required: Any) -> forms.TimeField:
+    return forms.TimeField(
+        label=_("Starter kl."), widget=TIME_WIDGET, error_messages=time_errors(required)
+    )
+
+
+def place_field(help_text: Any) -> forms.CharField:
+    return forms.CharField(label=_("Sted"), required=False, max_length=150, help_text=help_text)
+
+
+class MeetingTimeForm(forms.Form):
+    """What a course day and a guidance meeting share: a date and start time, a place and/or a
+    link to a digital meeting, checked by the area's action before anything is saved.
+
+    A subclass declares `start_time` and `place` (their texts differ) and any further fields,
+    and says how the times are combined (`times`), which rule checks them (`validate`), where
+    the rule's errors go (`FIELD_MAP`) and what it hands to the action (`DATA`).
+    """
+
+    day = forms.DateField(label=_("Dato"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    digital_link = forms.URLField(
+        label=_("Lenke til digitalt møte"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": _("Skriv inn en gyldig lenke, som https://meet.jit.si/…")},
+    )
+
+    FIELD_MAP: dict[str, str] = {"starts_at": "day"}
+    DATA: tuple[str, ...] = ("starts_at", "place", "digital_link")
+
+    def times(self, cleaned: dict[str, Any]) -> dict[str, datetime.datetime] | None:
+        """The aware datetimes the action needs, or None while a part of them is missing."""
+        day, start = cleaned.get("day"), cleaned.get("start_time")
+        return {"starts_at": aware(day, start)} if day and start else None
+
+    def validate(self, cleaned: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        times = self.times(cleaned)
+        if times is not None:
+            cleaned.update(times)
+            try:
+                self.validate(cleaned)
+            except ValidationError as error:
+                add_errors(self, error, self.FIELD_MAP)
+        return cleaned
+
+    def session_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.DATA}
+
+
+class CourseForm(forms.Form):
+    """A new course (with `branches`: the group leader chooses among hers) or an edited one."""
+
+    branch = branch_field()
     title = forms.CharField(
         label=_("Navn på kurset"),
         max_length=150,
@@ -115,32 +174,17 @@ class CourseForm(forms.Form):
             field.queryset = branches
 
 
-class SessionForm(forms.Form):
+class SessionForm(MeetingTimeForm):
     """One session (kursdag): date, start and end time, place and/or digital link."""
 
-    day = forms.DateField(label=_("Dato"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
-    start_time = forms.TimeField(
-        label=_("Starter kl."),
-        widget=TIME_WIDGET,
-        error_messages=time_errors(_("Skriv inn når kursdagen starter.")),
-    )
+    start_time = start_time_field(_("Skriv inn når kursdagen starter."))
     end_time = forms.TimeField(
         label=_("Slutter kl."),
         widget=TIME_WIDGET,
         error_messages=time_errors(_("Skriv inn når kursdagen slutter.")),
     )
-    place = forms.CharField(
-        label=_("Sted"),
-        required=False,
-        max_length=150,
-        help_text=_("For eksempel «Sanitetshuset, sal 2». Oppgi sted, lenke eller begge."),
-    )
-    digital_link = forms.URLField(
-        label=_("Lenke til digitalt møte"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        error_messages={"invalid": _("Skriv inn en gyldig lenke, som https://meet.jit.si/…")},
+    place = place_field(
+        _("For eksempel «Sanitetshuset, sal 2». Oppgi sted, lenke eller begge."),
     )
     is_mandatory = forms.BooleanField(
         label=_("Obligatorisk"),
@@ -149,34 +193,23 @@ class SessionForm(forms.Form):
         help_text=_("Kurset er fullført når alle obligatoriske kursdager er gjennomført."),
     )
 
+    field_order = ["day", "start_time", "end_time", "place", "digital_link", "is_mandatory"]
     FIELD_MAP = {"starts_at": "day", "ends_at": "end_time"}
+    DATA = ("starts_at", "ends_at", "place", "digital_link", "is_mandatory")
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
+    def times(self, cleaned: dict[str, Any]) -> dict[str, datetime.datetime] | None:
         day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
-        if day and start and end:
-            cleaned["starts_at"] = aware(day, start)
-            cleaned["ends_at"] = aware(day, end)
-            try:
-                validate_session(
-                    starts_at=cleaned["starts_at"],
-                    ends_at=cleaned["ends_at"],
-                    place=cleaned.get("place", ""),
-                    digital_link=cleaned.get("digital_link", ""),
-                )
-            except ValidationError as error:
-                add_errors(self, error, self.FIELD_MAP)
-        return cleaned
+        if not (day and start and end):
+            return None
+        return {"starts_at": aware(day, start), "ends_at": aware(day, end)}
 
-    def session_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "starts_at": data["starts_at"],
-            "ends_at": data["ends_at"],
-            "place": data["place"],
-            "digital_link": data["digital_link"],
-            "is_mandatory": data["is_mandatory"],
-        }
+    def validate(self, cleaned: dict[str, Any]) -> None:
+        validate_session(
+            starts_at=cleaned["starts_at"],
+            ends_at=cleaned["ends_at"],
+            place=cleaned.get("place", ""),
+            digital_link=cleaned.get("digital_link", ""),
+        )
 
 
 class VolunteerChoiceField(forms.ModelChoiceField):

@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.volunteers.actions.guidance import MEMBER_STATUSES, validate_guidance_session
 from ressursvenn.volunteers.forms.courses import (
-    DATE_ERRORS,
-    DATE_WIDGET,
-    TIME_WIDGET,
     AttendanceForm,
-    BranchChoiceField,
-    add_errors,
-    aware,
-    time_errors,
+    MeetingTimeForm,
+    branch_field,
+    place_field,
+    start_time_field,
 )
 from ressursvenn.volunteers.models import GuidanceGroup, Volunteer
 
@@ -47,15 +43,7 @@ class GuidanceFilterForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    branch = BranchChoiceField(
-        label=_("Lokalforening"),
-        queryset=None,
-        empty_label=None,
-        error_messages={
-            "required": _("Velg lokalforeningen."),
-            "invalid_choice": _("Velg en av dine lokalforeninger."),
-        },
-    )
+    branch = branch_field()
     name = forms.CharField(
         label=_("Navn på gruppen"),
         max_length=150,
@@ -102,46 +90,15 @@ class MembersForm(forms.Form):
         )
 
 
-class GuidanceSessionForm(forms.Form):
-    day = forms.DateField(label=_("Dato"), widget=DATE_WIDGET, error_messages=DATE_ERRORS)
-    start_time = forms.TimeField(
-        label=_("Starter kl."),
-        widget=TIME_WIDGET,
-        error_messages=time_errors(_("Skriv inn når møtet starter.")),
-    )
-    place = forms.CharField(
-        label=_("Sted"),
-        required=False,
-        max_length=150,
-        help_text=_("Oppgi sted, lenke til digitalt møte eller begge."),
-    )
-    digital_link = forms.URLField(
-        label=_("Lenke til digitalt møte"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        error_messages={"invalid": _("Skriv inn en gyldig lenke, som https://meet.jit.si/…")},
-    )
+class GuidanceSessionForm(MeetingTimeForm):
+    start_time = start_time_field(_("Skriv inn når møtet starter."))
+    place = place_field(_("Oppgi sted, lenke til digitalt møte eller begge."))
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        day, start = cleaned.get("day"), cleaned.get("start_time")
-        if day and start:
-            cleaned["starts_at"] = aware(day, start)
-            try:
-                validate_guidance_session(
-                    starts_at=cleaned["starts_at"],
-                    place=cleaned.get("place", ""),
-                    digital_link=cleaned.get("digital_link", ""),
-                )
-            except ValidationError as error:
-                add_errors(self, error, {"starts_at": "day"})
-        return cleaned
+    field_order = ["day", "start_time", "place", "digital_link"]
 
-    def session_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "starts_at": data["starts_at"],
-            "place": data["place"],
-            "digital_link": data["digital_link"],
-        }
+    def validate(self, cleaned: dict[str, Any]) -> None:
+        validate_guidance_session(
+            starts_at=cleaned["starts_at"],
+            place=cleaned.get("place", ""),
+            digital_link=cleaned.get("digital_link", ""),
+        )

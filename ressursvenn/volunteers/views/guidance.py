@@ -179,7 +179,7 @@ def guidance_session_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_guidance_session(group, by=request.user, **form.session_data())
         except ValidationError as error:
-            add_errors(form, error, {"starts_at": "day"})
+            add_errors(form, error, GuidanceSessionForm.FIELD_MAP)
         else:
             messages.success(request, _("Møtet er lagt til."))
             return redirect("volunteers:guidance_detail", group.pk)
