@@ -52,6 +52,11 @@ REASON_REQUIRED = ("reject", "withdraw", "pause", "end")
 RECORDING_STATUSES = (Status.SCREENING, Status.APPROVED, Status.PAUSED)
 
 
+# Match statuses that hold her place (matching.models.Match.OPEN_STATUSES). Matching sits
+# above this app, so the matches are reached through the reverse relation.
+OPEN_MATCH_STATUSES = ("proposed", "meeting_planned", "active", "paused")
+
+
 def allowed_transitions(status: str) -> list[str]:
     """The transitions that may start from `status`, in table order."""
     return [name for name, (sources, _target) in TRANSITIONS.items() if status in sources]
@@ -92,6 +97,13 @@ def _move(
         raise ValidationError(
             _("Dette kan ikke gjøres når statusen er «%(status)s».")
             % {"status": row.get_status_display()}
+        )
+    if transition == "end" and row.matches.filter(status__in=OPEN_MATCH_STATUSES).exists():
+        raise ValidationError(
+            _(
+                "Hun har en kobling som ikke er avsluttet. Avslutt eller avbryt koblingen "
+                "før du avslutter henne som ressursvenn."
+            )
         )
     reason = reason.strip()
     if transition in REASON_REQUIRED and not reason:
@@ -299,7 +311,8 @@ def resume_volunteer(
 def end_volunteer(
     volunteer: Volunteer, *, by: User, reason: str, expected_status: str | None = None
 ) -> Volunteer:
-    """Approved or paused → ended, with a required reason.
+    """Approved or paused → ended, with a required reason. Refused while she has an open
+    match (proposed, planned, active or paused): that match is ended first.
 
     Side effects: sets status, reason (encrypted) and `status_changed_at`; audit trail; ends
     her volunteer role in the branch.

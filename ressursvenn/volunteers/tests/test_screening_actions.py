@@ -311,6 +311,27 @@ def test_ending_a_volunteer_ends_her_role(world: World) -> None:
     assert not Membership.objects.get(user=world.volunteer, role=Role.VOLUNTEER).is_active
 
 
+@pytest.mark.parametrize("match_status", ["proposed", "meeting_planned", "active", "paused"])
+def test_a_volunteer_with_an_open_match_cannot_be_ended(world: World, match_status: str) -> None:
+    volunteer = world.volunteer.volunteer
+    referral = factories.referral(world.centre, world.branch, status="matched")
+    factories.match(referral, volunteer, status=match_status)
+    before = _state(volunteer)
+    with pytest.raises(ValidationError, match="kobling som ikke er avsluttet"):
+        actions.end_volunteer(volunteer, by=world.leader, reason="Flytter")
+    assert _state(volunteer) == before
+    assert Membership.objects.get(user=world.volunteer, role=Role.VOLUNTEER).is_active
+
+
+def test_a_volunteer_whose_matches_are_over_can_be_ended(world: World) -> None:
+    volunteer = world.volunteer.volunteer
+    referral = factories.referral(world.centre, world.branch, status="closed")
+    factories.match(referral, volunteer, status="closed")
+    actions.end_volunteer(volunteer, by=world.leader, reason="Flytter")
+    volunteer.refresh_from_db()
+    assert volunteer.status == "ended"
+
+
 def test_unknown_transition_is_refused(world: World) -> None:
     volunteer = _applicant(world)
     with pytest.raises(ValidationError):

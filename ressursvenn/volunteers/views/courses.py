@@ -104,7 +104,7 @@ def _leader_list(request: HttpRequest) -> HttpResponse:
 
 def _volunteer_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    volunteer = Volunteer.objects.filter(user=user).first()
+    volunteer = Volunteer.objects.visible_to(user).filter(user=user).first()
     if volunteer is None:
         return render(request, "volunteers/courses/mine.html", {"volunteer": None, "courses": []})
     now = timezone.now()

@@ -83,7 +83,8 @@ def guidance_groups(request: HttpRequest) -> HttpResponse:
     this_year = attended.filter(session__starts_at__gte=start, session__starts_at__lt=end)
     last = attended.order_by().values("volunteer").annotate(last=Max("session__starts_at"))
     volunteers = (
-        Volunteer.objects.filter(
+        Volunteer.objects.visible_to(request.user)
+        .filter(
             branch_id__in=request.user.organisation_ids(Role.GROUP_LEADER),  # type: ignore[union-attr]
             status__in=actions.MEMBER_STATUSES,
         )
