@@ -43,6 +43,9 @@ from ressursvenn.volunteers.models import (  # noqa: E402
 )
 
 VOLUNTEERS, WOMEN = 20_000, 500
+# The national average: 20,000 volunteers in 650 branches (DESIGN.md §9).
+SMALL_BRANCH = 31
+OSLO = "0301"
 LEADER_EMAIL = "leder@bench-matching.no"
 
 
@@ -51,38 +54,25 @@ def _some(rng: random.Random, values: list[str], low: int, high: int) -> list[st
 
 
 @transaction.atomic
-def build() -> None:
-    rng = random.Random(4)
+def add_volunteers(
+    branch: Organisation,
+    count: int,
+    *,
+    first: int,
+    nearby: list[Municipality],
+    leader: User,
+    rng: random.Random,
+) -> list[Volunteer]:
+    """`count` volunteers of `branch` (90 % approved, 95 % with every screening fact)."""
     today = timezone.localdate()
-    now = timezone.now()
-    oslo = Municipality.objects.get(code="0301")
-    nearby = list(
-        Municipality.objects.filter(county_id__in=["03", "31", "32", "33"]).order_by("code")
-    )
+    own = branch.municipality
+    assert own is not None
     districts = list(District.objects.order_by("code"))
-    branch = Organisation.objects.create(
-        kind=Organisation.Kind.BRANCH, name="Oslo Sanitetsforening", municipality=oslo
-    )
-    small = Organisation.objects.create(
-        kind=Organisation.Kind.BRANCH,
-        name="Narvik Sanitetsforening",
-        municipality=Municipality.objects.get(code="1806"),
-    )
-    centre = Organisation.objects.create(
-        kind=Organisation.Kind.CRISIS_CENTRE, name="Oslo krisesenter", municipality=oslo
-    )
-    for b in (branch, small):
-        Cooperation.objects.create(branch=b, crisis_centre=centre, started_on="2025-01-01")
-    leader = User.objects.create_user(LEADER_EMAIL, "bench-passord-123", full_name="Gro Leder")
-    for b in (branch, small):
-        Membership.objects.create(user=leader, organisation=b, role=Role.GROUP_LEADER)
-    staff = User.objects.create_user("stab@bench-matching.no", None, full_name="Kari Senter")
-
     languages, interests = list(Language.values), list(Interest.values)
     needs, times = list(Need.values), list(Availability.values)
     volunteers = []
-    for n in range(VOLUNTEERS):
-        home = oslo if rng.random() < 0.6 else rng.choice(nearby)
+    for n in range(first, first + count):
+        home = own if rng.random() < 0.6 else rng.choice(nearby)
         approved = rng.random() < 0.9
         volunteers.append(
             Volunteer(
@@ -93,7 +83,7 @@ def build() -> None:
                 date_of_birth=datetime.date(rng.randint(1950, 1998), rng.randint(1, 12), 15),
                 self_declared_woman=True,
                 municipality=home,
-                district=rng.choice(districts) if home == oslo else None,
+                district=rng.choice(districts) if home.code == OSLO else None,
                 languages=["nb", *_some(rng, languages[1:], 0, 2)],
                 interests=_some(rng, interests, 1, 5),
                 offers=_some(rng, needs, 1, 4),
@@ -149,6 +139,43 @@ def build() -> None:
         batch_size=2000,
     )
 
+    return volunteers
+
+
+def build() -> None:
+    rng = random.Random(4)
+    today = timezone.localdate()
+    now = timezone.now()
+    oslo = Municipality.objects.get(code="0301")
+    nearby = list(
+        Municipality.objects.filter(county_id__in=["03", "31", "32", "33"]).order_by("code")
+    )
+    branch = Organisation.objects.create(
+        kind=Organisation.Kind.BRANCH, name="Oslo Sanitetsforening", municipality=oslo
+    )
+    small = Organisation.objects.create(
+        kind=Organisation.Kind.BRANCH,
+        name="Narvik Sanitetsforening",
+        municipality=Municipality.objects.get(code="1806"),
+    )
+    centre = Organisation.objects.create(
+        kind=Organisation.Kind.CRISIS_CENTRE, name="Oslo krisesenter", municipality=oslo
+    )
+    for b in (branch, small):
+        Cooperation.objects.create(branch=b, crisis_centre=centre, started_on="2025-01-01")
+    leader = User.objects.create_user(LEADER_EMAIL, "bench-passord-123", full_name="Gro Leder")
+    for b in (branch, small):
+        Membership.objects.create(user=leader, organisation=b, role=Role.GROUP_LEADER)
+    staff = User.objects.create_user("stab@bench-matching.no", None, full_name="Kari Senter")
+
+    volunteers = add_volunteers(branch, VOLUNTEERS, first=0, nearby=nearby, leader=leader, rng=rng)
+    narvik_area = list(Municipality.objects.filter(county_id="18").order_by("code"))
+    add_volunteers(
+        small, SMALL_BRANCH, first=VOLUNTEERS, nearby=narvik_area, leader=leader, rng=rng
+    )
+
+    languages, interests = list(Language.values), list(Interest.values)
+    needs, times = list(Need.values), list(Availability.values)
     consent = ConsentText.objects.order_by("-version").first()
 
     def woman(n: int, to: Organisation, status: str) -> Referral:
@@ -247,6 +274,12 @@ def main() -> None:
         single = User.objects.create_user("leder1@bench-matching.no", None, full_name="Nora")
         Membership.objects.create(user=single, organisation=small, role=Role.GROUP_LEADER)
     show("waiting list, 1 row", *measure(client_for(single), "/kobling/"))
+    local = Referral.objects.filter(branch=small, status="accepted").order_by("pk").first()
+    assert local is not None
+    show(
+        f"candidate page ({SMALL_BRANCH} volunteers, national avg)",
+        *measure(client, f"/kobling/henvisning/{local.pk}/"),
+    )
 
 
 if __name__ == "__main__":
