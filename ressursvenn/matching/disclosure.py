@@ -14,7 +14,8 @@ referral or the volunteer themselves. The rules (issue 4, part 5; DESIGN.md §2)
 |                     | the woman agreed to ("via the centre" → only   |                           |
 |                     | that)                                          |                           |
 
-"After the koblingsmøte" means `Match.meeting_held` (active, paused, ending or closed). Why the
+"After the koblingsmøte" means `contact_shared()`: the match is active, paused or ending. A
+closed match shows the history, not the contact details any more. Why the
 centre gets the volunteer's e-mail and phone then: once the pair is active the centre contact
 is the woman's safety net and must be able to reach the volunteer directly (concerns, a
 paused match) without going through the branch. Before it, the centre needs only enough to
@@ -107,13 +108,19 @@ def viewer_kind(user: Any, match: Any) -> str | None:
     return None
 
 
+def contact_shared(match: Any) -> bool:
+    """The two may reach each other: after the koblingsmøte led to a match, until it is closed
+    (a closed match shows the history, not the contact details)."""
+    return bool(match.meeting_held and match.status != match.Status.CLOSED)
+
+
 def woman_keys(viewer: str, match: Any) -> tuple[str, ...]:
     """Which of the woman's facts `viewer` may see in the match's present state."""
     keys: tuple[str, ...]
     if viewer in (LEADER, CENTRE):
         keys = WOMAN_FULL
     elif viewer == VOLUNTEER:
-        keys = WOMAN_BASIC + (WOMAN_CONTACT if match.meeting_held else ())
+        keys = WOMAN_BASIC + (WOMAN_CONTACT if contact_shared(match) else ())
     else:
         return ()
     if match.referral.contact_channel == Referral.Channel.VIA_CENTRE:
@@ -127,7 +134,7 @@ def volunteer_keys(viewer: str, match: Any) -> tuple[str, ...]:
     if viewer == LEADER:
         return VOLUNTEER_FULL
     if viewer == CENTRE:
-        return VOLUNTEER_BASIC + (VOLUNTEER_CONTACT if match.meeting_held else ())
+        return VOLUNTEER_BASIC + (VOLUNTEER_CONTACT if contact_shared(match) else ())
     return ()
 
 

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 WOMAN_CONTACT = "+47 912 34 567"
 VOLUNTEER_PHONE = "+47 400 11 222"
 STATES = ["proposed", "meeting_planned", "cancelled", "active", "paused", "ending", "closed"]
-HELD = {"active", "paused", "ending", "closed"}
+# Contact details are shared after the koblingsmøte led to a match, until the match is closed.
+SHARED = {"active", "paused", "ending"}
 
 WOMAN_BASIC = {"first_name", "age_band", "area", "interests"}
 WOMAN_CONTACT_KEYS = {"contact_channel", "contact_value", "contact_times", "may_leave_message"}
@@ -40,7 +41,7 @@ VOLUNTEER_FULL = {"full_name", "age", "area", "interests", "offers", "email", "p
 
 
 def expected(viewer: str, state: str) -> tuple[set[str], set[str]]:
-    held = state in HELD
+    held = state in SHARED
     if viewer == "leader":
         return WOMAN_FULL, VOLUNTEER_FULL
     if viewer == "staff":
