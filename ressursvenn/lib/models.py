@@ -52,7 +52,10 @@ class AuditEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["-at", "-id"], name="audit_newest_first"),
+        ]
         verbose_name = _("endringslogg")
         verbose_name_plural = _("endringslogg")
 
@@ -84,7 +87,10 @@ class AccessEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["-at", "-id"], name="access_newest_first"),
+        ]
         verbose_name = _("tilgangslogg")
         verbose_name_plural = _("tilgangslogg")
 

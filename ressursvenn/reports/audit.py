@@ -93,8 +93,11 @@ def users_in_logs() -> models.QuerySet[User]:
     """Users who appear in either log (one query)."""
     actors = AuditEvent.objects.filter(actor__isnull=False).values("actor_id")
     viewers = AccessEvent.objects.values("user_id")
-    return User.objects.filter(models.Q(pk__in=actors) | models.Q(pk__in=viewers)).order_by(
-        "full_name", "email"
+    # Only what the choice label needs: the encrypted phone would be decrypted for every row.
+    return (
+        User.objects.filter(models.Q(pk__in=actors) | models.Q(pk__in=viewers))
+        .only("pk", "full_name", "email")
+        .order_by("full_name", "email")
     )
 
 

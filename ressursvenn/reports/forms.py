@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import User
+from ressursvenn.lib.widgets import LongSelect
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.reports import audit
 
@@ -41,6 +42,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         empty_label=_("Alle brukere"),
         error_messages={"invalid_choice": _("Velg en bruker fra listen.")},
+        widget=LongSelect,
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"),
@@ -48,10 +50,12 @@ class AuditFilterForm(forms.Form):
         required=False,
         empty_label=_("Alle organisasjoner"),
         error_messages={"invalid_choice": _("Velg en organisasjon fra listen.")},
+        widget=LongSelect,
     )
     object_type = forms.ChoiceField(
         label=_("Type oppføring"),
         required=False,
+        widget=LongSelect,
         error_messages={"invalid_choice": _("Velg en type fra listen.")},
     )
     object_id = forms.CharField(
