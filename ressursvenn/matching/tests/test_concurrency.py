@@ -16,7 +16,6 @@ from django.db import connection, connections
 from ressursvenn.accounts.models import Membership, Role
 from ressursvenn.matching.actions.proposals import propose_match
 from ressursvenn.matching.models import Match
-from ressursvenn.matching.tests.texts import load_texts
 from ressursvenn.participants.models import Referral
 from ressursvenn.tests import factories
 
@@ -32,7 +31,7 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _texts(transactional_db: None) -> None:
     """A flush after an earlier transactional test empties the texts the migrations loaded."""
-    load_texts()
+    factories.ensure_reference_data()
 
 
 def _race(calls: list[Any]) -> list[Any]:

@@ -4,12 +4,10 @@ her profile in her own session. Every page is checked with axe, the form also at
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -27,10 +25,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def _declaration_text(transactional_db: None) -> None:
     """A transactional test's flush also empties the declaration text the migration loaded."""
-    migration = importlib.import_module(
-        "ressursvenn.volunteers.migrations.0002_declaration_text_v1"
-    )
-    migration.forward(django_apps, None)
+    factories.ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from typing import Any
 
 import pytest
@@ -23,12 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def texts(browser_db: Any) -> None:
     """The declaration text a data migration loads (a transactional test's flush removes it)."""
-    from django.apps import apps
-
-    from ressursvenn.volunteers.migrations import __name__ as package
-
-    migration = importlib.import_module(f"{package}.0002_declaration_text_v1")
-    migration.forward(apps, None)
+    factories.ensure_reference_data()
 
 
 def _fits_phone(page: Page, where: str) -> None:

@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from ressursvenn.conftest import World
 from ressursvenn.matching.models import Match, MatchingMeeting
-from ressursvenn.matching.tests.texts import load_texts
 from ressursvenn.participants.models import Referral
+from ressursvenn.tests import factories
 from ressursvenn.tests.browser.axe import assert_no_axe_violations
 from ressursvenn.tests.browser.helpers import log_in
 from ressursvenn.tests.browser.journey_helpers import (
@@ -46,7 +46,7 @@ NAMES = (WOMAN, "Vera", "Venn", "Gro Leder", "Kari Senter")
 @pytest.fixture(autouse=True)
 def _texts(browser_db: Any) -> None:
     """Declaration and consent texts v1 (a transactional flush removes them)."""
-    load_texts()
+    factories.ensure_reference_data()
 
 
 def _refer(staff: Page, origin: str, today: datetime.date) -> Referral:

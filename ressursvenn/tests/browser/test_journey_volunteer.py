@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from ressursvenn.accounts.models import Membership, Role
 from ressursvenn.conftest import World
-from ressursvenn.matching.tests.texts import load_texts
+from ressursvenn.tests import factories
 from ressursvenn.tests.browser.axe import assert_no_axe_violations
 from ressursvenn.tests.browser.helpers import code_step, expect_path, log_in, secret_code
 from ressursvenn.tests.browser.journey_helpers import fits, mails_to, menu, only_link
@@ -42,7 +42,7 @@ NEW_PASSWORD = "Gronn-Eple-Tur-2026"
 @pytest.fixture(autouse=True)
 def _texts_and_empty_cache(browser_db: Any) -> Iterator[None]:
     """The declaration text (a flush removes it) and an empty application rate limit."""
-    load_texts()
+    factories.ensure_reference_data()
     cache.clear()
     yield
     cache.clear()

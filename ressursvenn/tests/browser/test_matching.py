@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from ressursvenn.conftest import World
 from ressursvenn.matching.models import Match
-from ressursvenn.matching.tests.texts import load_texts
 from ressursvenn.tests import factories
 from ressursvenn.tests.browser.axe import assert_no_axe_violations
 from ressursvenn.tests.browser.helpers import log_in
@@ -21,7 +20,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def matching_world(browser_db: Any) -> Any:
-    load_texts()  # the world's volunteers need the declaration text after a flush
+    # The world's volunteers need the declaration text after a flush.
+    factories.ensure_reference_data()
     return None
 
 
