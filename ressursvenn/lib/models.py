@@ -1,12 +1,34 @@
-"""The audit trail (who changed what) and the access log (who looked at whose record)."""
+"""The audit trail (who changed what), the access log (who looked at whose record), and the
+base of versioned texts people agree to."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class VersionedText(models.Model):
+    """A version of a text people agree to (confidentiality declaration, consent)."""
+
+    version = models.PositiveSmallIntegerField(_("versjon"), unique=True)
+    text = models.TextField(_("tekst"))
+    published_on = models.DateField(_("gjelder fra"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @classmethod
+    def current(cls) -> Self | None:
+        """The newest version in force today."""
+        return cls._default_manager.filter(published_on__lte=timezone.localdate()).first()
 
 
 class AppendOnlyError(RuntimeError):

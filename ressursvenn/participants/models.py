@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role
 from ressursvenn.lib.crypto import EncryptedTextField
+from ressursvenn.lib.models import VersionedText
 from ressursvenn.organisations.models import District, Municipality, Organisation
 from ressursvenn.volunteers.models import Volunteer
 
@@ -42,24 +43,12 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.filter(status=Referral.Status.ACCEPTED, consent_withdrawn_at__isnull=True)
 
 
-class ConsentText(models.Model):
+class ConsentText(VersionedText):
     """A version of the text the woman consents to (read to her by the crisis centre)."""
 
-    version = models.PositiveSmallIntegerField(_("versjon"), unique=True)
-    text = models.TextField(_("tekst"))
-    published_on = models.DateField(_("gjelder fra"))
-
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedText.Meta):
         verbose_name = _("samtykketekst")
         verbose_name_plural = _("samtykketekster")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-    @classmethod
-    def current(cls) -> ConsentText | None:
-        return cls.objects.filter(published_on__lte=timezone.localdate()).first()
 
 
 class Referral(models.Model):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role
 from ressursvenn.lib.crypto import EncryptedTextField
+from ressursvenn.lib.models import VersionedText
 from ressursvenn.organisations.models import District, Municipality, Organisation
 
 
@@ -214,24 +215,12 @@ class PoliceCertificate(models.Model):
         return f"{self.get_kind_display()} {self.issued_on}"
 
 
-class DeclarationText(models.Model):
+class DeclarationText(VersionedText):
     """A version of the confidentiality declaration (taushetserklæring) text."""
 
-    version = models.PositiveSmallIntegerField(_("versjon"), unique=True)
-    text = models.TextField(_("tekst"))
-    published_on = models.DateField(_("gjelder fra"))
-
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedText.Meta):
         verbose_name = _("taushetserklæring (tekst)")
         verbose_name_plural = _("taushetserklæringer (tekster)")
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-    @classmethod
-    def current(cls) -> DeclarationText | None:
-        return cls.objects.filter(published_on__lte=timezone.localdate()).first()
 
 
 class ConfidentialityDeclaration(models.Model):
