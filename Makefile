@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format typecheck pytest bench system-packages messages clean
+.PHONY: run test lint format typecheck pytest bench system-packages messages clean serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_personas
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production process model locally: migrate and collectstatic, then the Procfile's `web`
+# (gunicorn with gunicorn.conf.py) through honcho, against the configured database. honcho reads
+# ./.env when it exists, for all three steps alike (docs/operations.md).
+HONCHO := $(VENV)/bin/honcho
+serve: $(STAMP)
+	$(HONCHO) run $(PY) manage.py migrate --noinput
+	$(HONCHO) run $(PY) manage.py collectstatic --noinput
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT="$${PORT:-8000}" $(HONCHO) start web
 
 test: $(STAMP) system-packages lint typecheck pytest
 
@@ -31,8 +40,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy ressursvenn bench
 
+# Two workers (this is a 2-core machine); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP) system-packages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

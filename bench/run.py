@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_engine.py", "bench_pages.py", "bench_pipeline.py", "bench_matching.py"]
+BENCHMARKS = [
+    "bench_engine.py",
+    "bench_pages.py",
+    "bench_pipeline.py",
+    "bench_matching.py",
+    "bench_imports.py",
+]
 
 
 def main() -> int:

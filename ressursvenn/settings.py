@@ -103,9 +103,21 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite under var/ by default (WAL mode), PostgreSQL when DATABASE_URL is set.
+# SQLite and concurrent writers (docs/operations.md): every transaction takes the write lock at
+# BEGIN (IMMEDIATE), so no reader has to upgrade to a writer mid-transaction (SQLite answers that
+# with "database is locked" at once, without waiting); a writer waits up to 20 s for the lock
+# instead of failing; WAL lets readers run beside the one writer; synchronous=NORMAL is safe in
+# WAL mode and spares an fsync per commit.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_ressursvenn")}
 else:
     VAR_DIR.mkdir(exist_ok=True)
@@ -113,11 +125,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "ressursvenn.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": env_str("TEST_DATABASE_NAME", str(VAR_DIR / "test.sqlite3"))},
         }
     }
@@ -183,6 +191,8 @@ SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000 if PRODUCTION else 0, min
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Load balancers probe the health endpoints over plain HTTP (ressursvenn/lib/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 if PRODUCTION:
@@ -221,10 +231,16 @@ TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files (WhiteNoise in production)
+# --- Static files: WhiteNoise serves them from the app process. Production: collectstatic writes
+# compressed (gzip, brotli when installed), content-hashed copies to STATIC_ROOT, and WhiteNoise
+# answers hashed names with a ten-year "immutable" Cache-Control. Development: served from the
+# source folders as they change, so no collectstatic is needed (and no warning about a missing
+# STATIC_ROOT).
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "ressursvenn" / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -304,3 +320,6 @@ def _weights(name: str) -> dict[str, float] | None:
 
 
 MATCHING_WEIGHTS = _weights("MATCHING_WEIGHTS")
+
+# Rows on one page of every list (lib.access.paginate).
+PAGE_SIZE = env_int("PAGE_SIZE", 50, minimum=5)

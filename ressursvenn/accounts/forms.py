@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ressursvenn.accounts.actions import reset_password
 from ressursvenn.accounts.models import ROLE_ORGANISATION_KIND, STAFF_ROLES, Membership, Role
 from ressursvenn.lib.mail import send_discreet
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.models import Organisation
 
 
@@ -98,8 +99,8 @@ class ResetSetPasswordForm(SetPasswordForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Fullt navn"), max_length=150)
-    phone = forms.CharField(
+    full_name = CleanCharField(label=_("Fullt navn"), max_length=150)
+    phone = CleanCharField(
         label=_("Telefon"),
         max_length=30,
         required=False,
@@ -158,7 +159,7 @@ def _check_role_fits(form: forms.Form, cleaned: dict[str, Any]) -> None:
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = CleanCharField(
         label=_("Fullt navn"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -223,7 +224,7 @@ class StaffStatus(models.TextChoices):
 class StaffFilterForm(forms.Form):
     """Filters of the user list (GET). Invalid values are ignored and shown as field errors."""
 
-    q = forms.CharField(
+    q = CleanCharField(
         label=_("Søk etter navn eller e-post"),
         max_length=100,
         required=False,

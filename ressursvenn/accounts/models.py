@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.access import scoped
 from ressursvenn.lib.crypto import EncryptedTextField
 from ressursvenn.organisations.models import Organisation
 
@@ -33,6 +34,8 @@ ROLE_ORGANISATION_KIND = {
     Role.VOLUNTEER: Organisation.Kind.BRANCH,
 }
 STAFF_ROLES = (Role.NATIONAL_COORDINATOR, Role.GROUP_LEADER, Role.CRISIS_STAFF)
+# Roles that see women's data: granting one notifies the organisation and flags the audit page.
+WOMEN_DATA_ROLES = (Role.GROUP_LEADER, Role.CRISIS_STAFF)
 ROLE_ORDER = [Role.NATIONAL_COORDINATOR, Role.GROUP_LEADER, Role.CRISIS_STAFF, Role.VOLUNTEER]
 
 
@@ -56,9 +59,11 @@ class UserManager(BaseUserManager["User"]):
     def visible_to(self, user: Any) -> models.QuerySet[User]:
         """The users `user` may see: herself, and people of the organisations she works for."""
         if not user.is_authenticated:
-            return self.none()
+            return scoped(self.none(), user)
         member_ids = Membership.objects.visible_to(user).values("user_id")
-        return self.get_queryset().filter(models.Q(pk__in=member_ids) | models.Q(pk=user.pk))
+        return scoped(
+            self.get_queryset().filter(models.Q(pk__in=member_ids) | models.Q(pk=user.pk)), user
+        )
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -125,7 +130,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def visible_to(self, user: Any) -> MembershipQuerySet:
         """National coordinators see staff memberships; others those of their own organisations."""
         if not user.is_authenticated:
-            return self.none()
+            return scoped(self.none(), user)
         scope = models.Q(user_id=user.pk)
         if user.has_role(Role.NATIONAL_COORDINATOR):
             scope |= models.Q(role__in=STAFF_ROLES)
@@ -136,7 +141,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
                 organisation_id__in=user.organisation_ids(Role.CRISIS_STAFF),
                 role=Role.CRISIS_STAFF,
             )
-        return self.filter(scope)
+        return scoped(self.filter(scope), user)
 
 
 class Membership(models.Model):

@@ -76,6 +76,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "timed_out": timed_out})
 
 
+def _second_factor_verified(request: HttpRequest, device: Any) -> None:
+    """Mark the session verified and give it a new key: a session id seen before the second
+    factor (it rotated at the password step) must not carry the verified session."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @otp_exempt
 def verify(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -89,7 +96,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is None:
             form.add_error("token", _("Koden er feil, utløpt eller allerede brukt."))
         else:
-            otp_login(request, device)
+            _second_factor_verified(request, device)
             return HttpResponseRedirect(_next_url(request))
     return render(request, "accounts/verify.html", {"form": form})
 
@@ -108,7 +115,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("token", error)
         else:
-            otp_login(request, device)
+            _second_factor_verified(request, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first": True})
     secret = _base32(device)
     return render(request, "accounts/enrol.html", {"form": form, "secret": secret})

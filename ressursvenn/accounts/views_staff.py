@@ -1,7 +1,9 @@
 """Staff users for the national coordinator: list, invite, view, roles, (de)activate, re-invite.
 
 Every view checks "accounts.manage_staff" first (403 for everyone else, before anything about
-the person is looked up), then fetches through `User.objects.visible_to` (404 outside scope).
+the person is looked up), then fetches through `lib.access.fetch` on `User.objects.visible_to`
+(404 outside scope). Nobody adds a role to herself: the "add a role" page is 403 on her own
+user ("accounts.grant_membership_to"), and `actions.add_membership` refuses it again.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -22,14 +23,9 @@ from django.views.decorators.http import require_POST, require_safe
 from ressursvenn.accounts import actions
 from ressursvenn.accounts.forms import InviteForm, MembershipForm, StaffFilterForm, StaffStatus
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, User
-from ressursvenn.lib.audit import record_access
+from ressursvenn.lib.access import add_errors, error_text, fetch, log_access, paginate, require
 
-PAGE_SIZE = 50
-
-
-def _require_manager(request: HttpRequest) -> None:
-    if not request.user.has_perm("accounts.manage_staff"):
-        raise PermissionDenied
+MANAGE = "accounts.manage_staff"
 
 
 def _with_status(users: QuerySet[User]) -> QuerySet[Any]:
@@ -51,17 +47,13 @@ def _with_status(users: QuerySet[User]) -> QuerySet[Any]:
     )
 
 
-def _get_person(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(_with_status(User.objects.visible_to(request.user)), pk=pk)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
+def _get_person(request: HttpRequest, pk: int, perm: str = MANAGE) -> Any:
+    return fetch(request, _with_status(User.objects.visible_to(request.user)), pk, perm=perm)
 
 
 @require_safe
 def staff_list(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     form = StaffFilterForm(request.GET)
     form.is_valid()
     filters: dict[str, Any] = form.cleaned_data
@@ -85,16 +77,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         .order_by("organisation__name", "role")
     )
     users = users.prefetch_related(Prefetch("memberships", roles, to_attr="active_memberships"))
-    page = Paginator(users.order_by("full_name", "email", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    page = paginate(request, users.order_by("full_name", "email", "pk"), param="side")
     for person in page:
         person.status = StaffStatus(person.staff_status)
     return render(request, "accounts/staff_list.html", {"form": form, "page": page})
 
 
 def staff_invite(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     if request.method == "POST":
         form = InviteForm(request.POST)
     else:
@@ -103,7 +93,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         try:
             actions.invite_staff(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
-            form.add_error("role", error)
+            add_errors(form, error)
         else:
             # The same words whether or not the address was known: nothing to enumerate.
             messages.success(
@@ -116,7 +106,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     person = _get_person(request, pk)
     memberships = list(
         Membership.objects.visible_to(request.user)
@@ -125,8 +115,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("organisation__name", "role")
     )
     acting: Any = request.membership  # type: ignore[attr-defined]
-    me: Any = request.user
-    record_access(person, user=me, role=acting.role, organisation=acting.organisation)
+    log_access(request, person, role=acting.role, organisation=acting.organisation)
     status = StaffStatus(person.staff_status)
     context = {
         "person": person,
@@ -136,14 +125,15 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitation": person.invitations.first(),
         "can_resend": status in (StaffStatus.PENDING, StaffStatus.EXPIRED),
         "is_self": person.pk == request.user.pk,
+        "can_grant": request.user.has_perm("accounts.grant_membership_to", person),
         "membership_form": MembershipForm(),
     }
     return render(request, "accounts/staff_detail.html", context)
 
 
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
-    person = _get_person(request, pk)
+    require(request, MANAGE)
+    person = _get_person(request, pk, perm="accounts.grant_membership_to")
     form = MembershipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +144,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            form.add_error("role", error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -170,18 +160,19 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     person = _get_person(request, pk)
-    membership = get_object_or_404(
+    membership = fetch(
+        request,
         Membership.objects.visible_to(request.user)
         .filter(user=person)
         .select_related("organisation"),
-        pk=membership_pk,
+        membership_pk,
     )
     try:
         actions.end_membership(membership, by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -193,7 +184,7 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
 
 @require_POST
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     person = _get_person(request, pk)
     value = request.POST.get("active")
     if value not in ("0", "1"):
@@ -203,7 +194,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.set_user_active(person, by=request.user, active=active)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -219,12 +210,12 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require(request, MANAGE)
     person = _get_person(request, pk)
     try:
         actions.resend_invitation(person, by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, _("En ny invitasjon er sendt. Tidligere lenker virker ikke lenger.")

@@ -9,9 +9,11 @@ withdrawn volunteer with reasons; applications (no account) waiting up to a few 
 completed spring course, an upcoming course with open places and a guidance group. Crisis
 centres refer women (`REFERRALS`) in every referral status; matches cover every match status,
 and their scores and reasons come from the matching engine. The volunteer persona
-ressursvenn.oslo@ holds the active Oslo match; soker.oslo@ (Sara Søker) is in screening with
-only the confidentiality declaration left to sign. Women's data never holds an address:
-areas to avoid are municipality or district codes.
+ressursvenn.oslo@ holds the active Oslo match; ressursvenn2.oslo@ (Nora Berg) is approved with
+two free places and is the best candidate for the new Oslo referral (Olena) and for Agnieszka on
+the waiting list, so the README's journey reaches a volunteer who can log in and answer;
+soker.oslo@ (Sara Søker) is in screening with only the confidentiality declaration left to
+sign. Women's data never holds an address: areas to avoid are municipality or district codes.
 
 Everything is deterministic for a given seed: names come from a seeded Faker, choices from a
 seeded ``random.Random``, and the secrets are derived from the e-mail address, so the TOTP
@@ -27,7 +29,6 @@ app refuses to run when ``settings.PRODUCTION`` is true.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import hashlib
 import random
@@ -36,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
@@ -139,6 +141,9 @@ PERSONAS: tuple[PersonaSpec, ...] = (
     PersonaSpec("krisesenter.oslo", Role.CRISIS_STAFF, ("Oslo krisesenter",)),
     PersonaSpec("krisesenter.narvik", Role.CRISIS_STAFF, ("Narvik krisesenter",)),
     PersonaSpec("ressursvenn.oslo", Role.VOLUNTEER, ("Oslo Sanitetsforening",)),
+    # Approved with free places: the best candidate for the new referral (Olena) and for
+    # Agnieszka on the waiting list, so the leader's proposal reaches someone who can answer.
+    PersonaSpec("ressursvenn2.oslo", Role.VOLUNTEER, ("Oslo Sanitetsforening",), "Nora Berg"),
     PersonaSpec("ressursvenn.narvik", Role.VOLUNTEER, ("Narvik Sanitetsforening",)),
     # A volunteer in screening who still has to sign the confidentiality declaration.
     PersonaSpec("soker.oslo", Role.VOLUNTEER, ("Oslo Sanitetsforening",), "Sara Søker"),
@@ -146,6 +151,7 @@ PERSONAS: tuple[PersonaSpec, ...] = (
 # Volunteer personas and the state of their `Volunteer` row.
 VOLUNTEER_PERSONAS = {
     "ressursvenn.oslo": "approved",  # the volunteer of the active Oslo match
+    "ressursvenn2.oslo": "available",  # approved, no match: two free places
     "ressursvenn.narvik": "approved",  # asked to take a proposed match in Narvik
     "soker.oslo": "screening",  # certificate, course and interview done; declaration missing
 }
@@ -544,6 +550,17 @@ PERSONA_PROFILES: dict[str, dict[str, Any]] = {
         "max_travel_km": 40,
         "capacity": 1,
     },
+    "ressursvenn2.oslo": {
+        "extra_languages": ("en", "uk", "ru", "pl"),
+        "interests": ["art", "reading", "dancing", "crafts", "cafes"],
+        "offers": ["housing", "norwegian_practice", "job_search", "public_services"],
+        "availability": ["weekday_daytime", "evenings", "weekends"],
+        "modes": ["in_person", "digital"],
+        "max_travel_km": 20,
+        "capacity": 2,
+        "age": 38,  # inside the age wishes of the women she is meant for
+        "district": "030102",  # Grünerløkka, where Olena lives
+    },
     "soker.oslo": {
         "extra_languages": ("en", "de"),
         "interests": ["reading", "theatre", "cycling"],
@@ -782,11 +799,8 @@ def _video_base() -> str:
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
+    result: datetime.date = day + relativedelta(months=months)
+    return result
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -817,7 +831,7 @@ def engine_volunteer(
         modes=volunteer.modes,
         max_travel_km=volunteer.max_travel_km,
         capacity_left=volunteer.capacity - open_matches,
-        conflict_areas=volunteer.conflict_areas,
+        conflict_areas=frozenset(volunteer.conflict_areas),
         eligible=volunteer.status == Volunteer.Status.APPROVED
         and screening.is_cleared(volunteer, today),
     )
@@ -847,7 +861,7 @@ def engine_participant(
         availability=referral.availability,
         modes=referral.modes,
         preferred_age=preferred,
-        excluded_areas=referral.excluded_areas,
+        excluded_areas=frozenset(referral.excluded_areas),
         excluded_volunteers=frozenset(excluded_volunteers),
         waiting_days=referral.waiting_days(_at(today, 12)),
     )
@@ -1184,6 +1198,24 @@ class _JourneySeeder:
             b.approved.append(
                 self.spring_cohort(b, approved_statuses, extra_languages=languages, **extra)
             )
+        # Persona volunteers with free places come last, so the generated volunteers keep
+        # their positions (`WomanSpec.exclude_volunteer`).
+        for persona, state in VOLUNTEER_PERSONAS.items():
+            user = self.personas[persona]
+            if (
+                state == "available"
+                and user.memberships.filter(organisation=b.organisation).exists()
+            ):
+                profile = dict(PERSONA_PROFILES[persona])
+                age = profile.pop("age")
+                code = profile.pop("district")
+                profile["district"] = next(d for d in self.oslo_districts if d.code == code)
+                profile["date_of_birth"] = self.today.replace(
+                    year=self.today.year - age, day=1
+                ) - datetime.timedelta(days=100)
+                v = self.spring_cohort(b, approved_statuses, user=user, **profile)
+                self.persona_volunteers[persona] = v
+                b.approved.append(v)
 
         # In screening: one with only the certificate (signed up for the next course) …
         applied = self.days_ago(rng.randint(18, 30))

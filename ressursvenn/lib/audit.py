@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from ressursvenn.lib.audit_codes import AuditAction, is_known
 from ressursvenn.lib.crypto import encrypted_fields
 from ressursvenn.lib.models import AccessEvent, AuditEvent
 
@@ -61,10 +62,14 @@ def record_change(
     changes: dict[str, Any] | None = None,
     organisation: Any = None,
 ) -> AuditEvent:
+    """Write one audit event. `action` is an `AuditAction` (or its value); an unknown code is
+    refused with ValueError, so every code in the trail has a label on the audit page."""
+    if not is_known(action):
+        raise ValueError(f"Unknown audit action {action!r}: add it to lib.audit_codes.AuditAction.")
     return AuditEvent.objects.create(
         actor=by,
         organisation=organisation,
-        action=action,
+        action=str(AuditAction(action).value),
         object_type=object_type(obj),
         object_id=str(obj.pk),
         changes=changes or {},

@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.crypto import decrypt_json
 from ressursvenn.matching import engine
 from ressursvenn.matching.models import Match
 from ressursvenn.organisations.models import Organisation
@@ -69,6 +70,7 @@ RULE_TEXT: dict[str, Promise] = {
     engine.NOT_ELIGIBLE: _("Ikke godkjent, politiattesten er ikke gyldig, eller har pause"),
     engine.NO_CAPACITY: _("Har ikke plass til flere"),
     engine.EXCLUDED_VOLUNTEER: _("Utelukket for denne kvinnen"),
+    engine.EARLIER_PROPOSAL: _("Har hatt et forslag for henne som ble avslått eller avbrutt"),
     engine.CONFLICT_AREA: _("Har oppgitt en konflikt med området hennes"),
     engine.EXCLUDED_AREA: _("Bor i et område krisesenteret har utelukket"),
     engine.REQUIRED_LANGUAGE: _("Snakker ikke språket hun trenger"),
@@ -301,6 +303,13 @@ def _as_set(text: str | None) -> frozenset[str]:
     return frozenset(json.loads(text) if text else ())
 
 
+@functools.lru_cache(maxsize=4096)
+def _decrypted_set(stored: str | None) -> frozenset[str]:
+    """An encrypted list column (``conflict_areas``) as the driver returns it, decrypted here:
+    the database holds ciphertext only, so no SQL can filter on it."""
+    return frozenset(decrypt_json(stored)) if stored else frozenset()
+
+
 def _profile(
     row: tuple[Any, ...], today: datetime.date, iso_today: str, home_branch_id: int | None
 ) -> engine.VolunteerProfile | None:
@@ -325,7 +334,7 @@ def _profile(
         modes=modes,
         max_travel_km=float(travel),
         capacity_left=capacity - in_use,
-        conflict_areas=_as_set(conflicts),
+        conflict_areas=_decrypted_set(conflicts),
         eligible=_cleared(row[16:], iso_today),
     )
 
@@ -363,7 +372,8 @@ def participant_profile(
     referral: Referral, *, now: datetime.datetime | None = None
 ) -> engine.ParticipantProfile:
     """A referral as the engine sees her. Needs ``municipality`` (select_related) and reads the
-    ids of her excluded volunteers (prefetched as ``excluded_volunteers`` or one query)."""
+    ids of her excluded volunteers and of her earlier declined or cancelled matches (prefetched
+    by ``referrals_for_matching``, or one query each)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     low, high = referral.preferred_age_min, referral.preferred_age_max
@@ -386,12 +396,34 @@ def participant_profile(
         preferred_age=preferred,
         excluded_areas=frozenset(referral.excluded_areas or ()),
         excluded_volunteers=frozenset(v.pk for v in referral.excluded_volunteers.all()),
+        earlier_volunteers=earlier_volunteer_ids(referral),
         waiting_days=referral.waiting_days(now),
     )
+
+
+EARLIER_MATCHES = "earlier_matches"
+"""The attribute ``referrals_for_matching`` prefetches her cancelled matches into."""
+
+
+def earlier_volunteer_ids(referral: Referral) -> frozenset[int]:
+    """Volunteers whose earlier proposal or match for this woman was declined or cancelled
+    (a no from the volunteer, a koblingsmøte that led nowhere, or a cancelled match): the
+    engine never proposes the pair again."""
+    earlier = getattr(referral, EARLIER_MATCHES, None)
+    if earlier is None:
+        earlier = Match.objects.filter(referral=referral, status=Match.Status.CANCELLED)
+    return frozenset(match.volunteer_id for match in earlier)
 
 
 def referrals_for_matching(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """What ``participant_profile`` reads, fetched in a fixed number of queries."""
     return referrals.select_related("municipality").prefetch_related(
-        Prefetch("excluded_volunteers", queryset=Volunteer.objects.only("pk"))
+        Prefetch("excluded_volunteers", queryset=Volunteer.objects.only("pk")),
+        Prefetch(
+            "matches",
+            queryset=Match.objects.filter(status=Match.Status.CANCELLED).only(
+                "pk", "referral_id", "volunteer_id"
+            ),
+            to_attr=EARLIER_MATCHES,
+        ),
     )

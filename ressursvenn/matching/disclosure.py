@@ -9,8 +9,10 @@ referral or the volunteer themselves. The rules (issue 4, part 5; DESIGN.md §2)
 | crisis-centre staff | everything (the centre's own referral)         | first name, age band;     |
 |                     |                                                | after the koblingsmøte    |
 |                     |                                                | also e-mail and phone     |
-| the volunteer       | first name, age band, general area, interests; | (herself: nothing shown)  |
-|                     | after the koblingsmøte also the contact ways   |                           |
+| the volunteer       | first name, age band, general area, interests, | (herself: nothing shown)  |
+|                     | what she wants help with, when and how she can |                           |
+|                     | meet; after the koblingsmøte also the contact  |                           |
+|                     | ways                                           |                           |
 |                     | the woman agreed to ("via the centre" → only   |                           |
 |                     | that)                                          |                           |
 
@@ -54,7 +56,16 @@ VOLUNTEER = "volunteer"
 ACCESS_ROLE = {LEADER: Role.GROUP_LEADER, CENTRE: Role.CRISIS_STAFF, VOLUNTEER: Role.VOLUNTEER}
 
 # Field keys per viewer and stage; the template renders them in this order.
-WOMAN_BASIC = ("first_name", "age_band", "area", "interests")
+# What the volunteer needs to decide on a proposal: who (roughly), what help, when and how.
+WOMAN_BASIC = (
+    "first_name",
+    "age_band",
+    "area",
+    "interests",
+    "needs",
+    "availability",
+    "modes",
+)
 WOMAN_CONTACT = ("contact_channel", "contact_value", "contact_times", "may_leave_message")
 WOMAN_FULL = (
     "first_name",
@@ -80,6 +91,8 @@ class Fact:
     key: str
     label: str
     value: str
+    phone: bool = False
+    """The value is a phone number: shown grouped, as a `tel:` link."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,10 @@ def _join(values: list[str]) -> str:
     return ", ".join(values) if values else _("Ikke oppgitt")
 
 
+def _years(band: str) -> str:
+    return _("%(band)s år") % {"band": band}
+
+
 def _yes_no(value: bool) -> str:
     return _("Ja") if value else _("Nei")
 
@@ -155,7 +172,7 @@ def _yes_no(value: bool) -> str:
 def _woman_fact(key: str, referral: Any) -> Fact:
     values: dict[str, tuple[str, Any]] = {
         "first_name": (_("Fornavn"), lambda: referral.first_name),
-        "age_band": (_("Alder"), lambda: age_band(referral.age())),
+        "age_band": (_("Alder"), lambda: _years(age_band(referral.age()))),
         "age": (_("Alder"), lambda: str(referral.age())),
         "area": (_("Område"), lambda: _area(referral.municipality, referral.district)),
         "languages": (_("Språk"), lambda: _join(labels(Language, referral.languages))),
@@ -187,14 +204,19 @@ def _woman_fact(key: str, referral: Any) -> Fact:
         ),
     }
     label, value = values[key]
-    return Fact(key, str(label), str(value() or _("Ikke oppgitt")))
+    phone = key == "contact_value" and referral.contact_channel in (
+        Referral.Channel.PHONE,
+        Referral.Channel.SMS,
+    )
+    text = value()
+    return Fact(key, str(label), str(text or _("Ikke oppgitt")), phone=bool(phone and text))
 
 
 def _volunteer_fact(key: str, volunteer: Any) -> Fact:
     values: dict[str, tuple[str, Any]] = {
         "first_name": (_("Fornavn"), lambda: volunteer.first_name),
         "full_name": (_("Navn"), lambda: volunteer.full_name),
-        "age_band": (_("Alder"), lambda: age_band(volunteer.age())),
+        "age_band": (_("Alder"), lambda: _years(age_band(volunteer.age()))),
         "age": (_("Alder"), lambda: str(volunteer.age())),
         "area": (_("Område"), lambda: _area(volunteer.municipality, volunteer.district)),
         "interests": (_("Interesser"), lambda: _join(labels(Interest, volunteer.interests))),
@@ -203,7 +225,10 @@ def _volunteer_fact(key: str, volunteer: Any) -> Fact:
         "phone": (_("Telefon"), lambda: volunteer.phone),
     }
     label, value = values[key]
-    return Fact(key, str(label), str(value() or _("Ikke oppgitt")))
+    text = value()
+    return Fact(
+        key, str(label), str(text or _("Ikke oppgitt")), phone=key == "phone" and bool(text)
+    )
 
 
 def disclose(user: Any, match: Any) -> Disclosure | None:

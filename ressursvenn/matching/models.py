@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role
+from ressursvenn.lib.access import scoped
 from ressursvenn.lib.crypto import EncryptedTextField
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.participants.models import Referral
@@ -26,7 +27,7 @@ class MatchQuerySet(models.QuerySet["Match"]):
         """Group leaders: their branches' matches. Crisis staff: matches of their centre's
         referrals. A volunteer: her own (from the moment she is asked)."""
         if not user.is_authenticated:
-            return self.none()
+            return scoped(self.none(), user)
         scope = models.Q(pk__in=[])
         if user.has_role(Role.GROUP_LEADER):
             scope |= models.Q(branch_id__in=user.organisation_ids(Role.GROUP_LEADER))
@@ -34,7 +35,7 @@ class MatchQuerySet(models.QuerySet["Match"]):
             scope |= models.Q(referral__centre_id__in=user.organisation_ids(Role.CRISIS_STAFF))
         if user.has_role(Role.VOLUNTEER):
             scope |= models.Q(volunteer__user_id=user.pk)
-        return self.filter(scope)
+        return scoped(self.filter(scope), user)
 
     def open(self) -> MatchQuerySet:
         return self.filter(status__in=Match.OPEN_STATUSES)

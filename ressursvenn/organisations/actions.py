@@ -10,13 +10,15 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, snapshot
+from ressursvenn.lib.audit_codes import AuditAction
 from ressursvenn.organisations.models import (
     Cooperation,
     District,
@@ -28,11 +30,6 @@ from ressursvenn.organisations.reference import OSLO
 PERMISSION = "organisations.manage"
 # Plain fields of an organisation written to the audit trail (areas are added as code lists).
 AUDITED_FIELDS = ("kind", "name", "municipality_id", "email", "is_active")
-
-
-def _require(user: Any) -> None:
-    if not user.has_perm(PERMISSION):
-        raise PermissionDenied
 
 
 def latest_start(today: datetime.date | None = None) -> datetime.date:
@@ -111,7 +108,7 @@ def create_organisation(
     districts, and writes the audit event "organisation.create". Raises PermissionDenied unless
     `by` manages organisations, and ValidationError when a rule in `validate_organisation` fails.
     """
-    _require(by)
+    require(by, PERMISSION)
     municipalities, districts = list(municipalities), list(districts)
     validate_organisation(
         kind=kind,
@@ -138,7 +135,7 @@ def create_organisation(
     record_change(
         organisation,
         by=by,
-        action="organisation.create",
+        action=AuditAction.ORGANISATION_CREATE,
         changes=diff(Organisation, dict.fromkeys(after), after),
         organisation=organisation,
     )
@@ -165,7 +162,7 @@ def update_organisation(
     count as active). Raises PermissionDenied unless `by` manages organisations, and
     ValidationError when a rule in `validate_organisation` fails.
     """
-    _require(by)
+    require(by, PERMISSION)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     municipalities, districts = list(municipalities), list(districts)
     validate_organisation(
@@ -196,7 +193,7 @@ def update_organisation(
         record_change(
             organisation,
             by=by,
-            action="organisation.update",
+            action=AuditAction.ORGANISATION_UPDATE,
             changes=changes,
             organisation=organisation,
         )
@@ -214,7 +211,7 @@ def add_cooperation(
     the parties are of the wrong kind or inactive, the start date is more than a year ahead, or
     the two already cooperate (also when a concurrent request got there first).
     """
-    _require(by)
+    require(by, PERMISSION)
     if branch.kind != Organisation.Kind.BRANCH:
         raise ValidationError(_("Samarbeidsavtalen må ha en lokalforening som den ene parten."))
     if crisis_centre.kind != Organisation.Kind.CRISIS_CENTRE:
@@ -242,7 +239,7 @@ def add_cooperation(
     record_change(
         cooperation,
         by=by,
-        action="cooperation.add",
+        action=AuditAction.COOPERATION_ADD,
         changes=diff(Cooperation, dict.fromkeys(fields), after),
         organisation=branch,
     )
@@ -257,13 +254,13 @@ def end_cooperation(cooperation: Cooperation, *, by: Any) -> None:
     branch) with the values it had. Raises PermissionDenied unless `by` manages organisations,
     and ValidationError when other records still depend on the cooperation.
     """
-    _require(by)
+    require(by, PERMISSION)
     fields = ("branch_id", "crisis_centre_id", "started_on")
     before = snapshot(cooperation, fields)
     record_change(
         cooperation,
         by=by,
-        action="cooperation.end",
+        action=AuditAction.COOPERATION_END,
         changes=diff(Cooperation, before, dict.fromkeys(fields)),
         organisation=cooperation.branch,
     )

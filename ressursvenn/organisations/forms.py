@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.actions import latest_start, validate_organisation
 from ressursvenn.organisations.models import District, Municipality, Organisation
 
@@ -19,7 +20,7 @@ class OrganisationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Alle typer")), *Organisation.Kind.choices],
     )
-    q = forms.CharField(
+    q = CleanCharField(
         label=_("Søk i navn"),
         required=False,
         max_length=100,
@@ -41,7 +42,7 @@ class OrganisationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg hva slags organisasjon dette er.")},
     )
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("Navn"),
         max_length=150,
         error_messages={

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ressursvenn.lib.access import scoped
 
 
 class County(models.Model):
@@ -64,6 +68,16 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def active(self) -> OrganisationQuerySet:
         return self.filter(is_active=True)
 
+    def visible_to(self, user: Any) -> OrganisationQuerySet:
+        """Every organisation for those who manage them (the national coordinator); for anyone
+        else the organisations where she holds an active role."""
+        if not user.is_authenticated:
+            return scoped(self.none(), user)
+        if user.has_perm("organisations.manage"):
+            return scoped(self.all(), user)
+        mine = self.filter(memberships__user_id=user.pk, memberships__is_active=True)
+        return scoped(self.filter(pk__in=mine.values("pk")), user)
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -115,6 +129,18 @@ class Organisation(models.Model):
         return self.name
 
 
+class CooperationQuerySet(models.QuerySet["Cooperation"]):
+    def visible_to(self, user: Any) -> CooperationQuerySet:
+        """Cooperations of the organisations `user` sees (Organisation.objects.visible_to)."""
+        organisations = Organisation.objects.visible_to(user).values("pk")
+        return scoped(
+            self.filter(
+                models.Q(branch_id__in=organisations) | models.Q(crisis_centre_id__in=organisations)
+            ),
+            user,
+        )
+
+
 class Cooperation(models.Model):
     """A cooperation agreement (samarbeidsavtale) between a branch and a crisis centre."""
 
@@ -132,6 +158,8 @@ class Cooperation(models.Model):
     )
     started_on = models.DateField(_("fra dato"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CooperationQuerySet.as_manager()
 
     class Meta:
         ordering = ["branch__name", "crisis_centre__name"]

@@ -1,7 +1,8 @@
 """Pages about organisations, and the public page about the service and its data sources.
 
 Organisation management (list, create, edit, cooperations) is for the national coordinator
-only ("organisations.manage"); everyone else gets 403 before anything is fetched.
+only ("organisations.manage"); everyone else gets 403 before anything is fetched. Rows are
+fetched with `lib.access.fetch` through `visible_to`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ressursvenn.lib.access import add_errors, error_text, fetch, paginate
 from ressursvenn.organisations import actions, reference
 from ressursvenn.organisations.forms import (
     CooperationForm,
@@ -27,8 +27,6 @@ from ressursvenn.organisations.forms import (
     OrganisationForm,
 )
 from ressursvenn.organisations.models import Cooperation, Organisation
-
-PAGE_SIZE = 50
 
 manage = permission_required(actions.PERMISSION, raise_exception=True)
 
@@ -55,15 +53,6 @@ def _count(rows: Any, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show an action's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
-
-
 @manage
 @require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -71,7 +60,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     covered_municipalities = Organisation.municipalities.through.objects.all()
     covered_districts = Organisation.districts.through.objects.all()
     organisations = (
-        Organisation.objects.select_related("municipality")
+        Organisation.objects.visible_to(request.user)
+        .select_related("municipality")
         .annotate(
             area_count=_count(covered_municipalities, "organisation")
             + _count(covered_districts, "organisation"),
@@ -85,14 +75,16 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             organisations = organisations.filter(kind=form.cleaned_data["type"])
         if form.cleaned_data["q"].strip():
             organisations = organisations.filter(name__icontains=form.cleaned_data["q"].strip())
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, organisations)
     return render(request, "organisations/list.html", {"form": form, "page": page})
 
 
 @manage
 @require_safe
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation.objects.select_related("municipality"), pk=pk)
+    organisation = fetch(
+        request, Organisation.objects.visible_to(request.user).select_related("municipality"), pk
+    )
     cooperations = [
         (
             cooperation,
@@ -129,7 +121,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = actions.create_organisation(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Organisasjonen er opprettet."))
             return redirect("organisations:detail", organisation.pk)
@@ -138,7 +130,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @manage
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation.objects.select_related("municipality"), pk=pk)
+    organisation = fetch(
+        request, Organisation.objects.visible_to(request.user).select_related("municipality"), pk
+    )
     form = OrganisationForm(
         request.POST if request.method == "POST" else None, instance=organisation
     )
@@ -146,7 +140,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_organisation(organisation, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("organisations:detail", organisation.pk)
@@ -155,11 +149,10 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manage
 def cooperation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(
-        Organisation,
-        pk=pk,
-        kind__in=[Organisation.Kind.BRANCH, Organisation.Kind.CRISIS_CENTRE],
+    parties = Organisation.objects.visible_to(request.user).filter(
+        kind__in=[Organisation.Kind.BRANCH, Organisation.Kind.CRISIS_CENTRE]
     )
+    organisation = fetch(request, parties, pk)
     form = CooperationForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )
@@ -173,7 +166,7 @@ def cooperation_add(request: HttpRequest, pk: int) -> HttpResponse:
                 started_on=form.cleaned_data["started_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Samarbeidsavtalen er registrert."))
             return redirect("organisations:detail", organisation.pk)
@@ -185,8 +178,10 @@ def cooperation_add(request: HttpRequest, pk: int) -> HttpResponse:
 @manage
 @require_POST
 def cooperation_end(request: HttpRequest, pk: int) -> HttpResponse:
-    cooperation = get_object_or_404(
-        Cooperation.objects.select_related("branch", "crisis_centre"), pk=pk
+    cooperation = fetch(
+        request,
+        Cooperation.objects.visible_to(request.user).select_related("branch", "crisis_centre"),
+        pk,
     )
     # Go back to the party whose page the button was on (the branch when unknown).
     back = cooperation.branch_id
@@ -195,7 +190,7 @@ def cooperation_end(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.end_cooperation(cooperation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,

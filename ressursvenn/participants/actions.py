@@ -14,16 +14,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ressursvenn.accounts.models import Membership, Role, User
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import MASK, diff, record_change, snapshot
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.organisations.models import Cooperation, Organisation
+from ressursvenn.participants import hooks
 from ressursvenn.participants.choices import CONSENT_WITHDRAWN_REASON, ConsentScope
 from ressursvenn.participants.models import Referral
 from ressursvenn.volunteers.models import Volunteer
@@ -67,11 +69,6 @@ OPEN = (Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.PROPOSED, Status
 WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.ACCEPTED, Status.PROPOSED)
 DECLINABLE = (Status.SUBMITTED, Status.ACCEPTED)
 EXCLUSION_STATES = (Status.SUBMITTED, Status.ACCEPTED, Status.PROPOSED, Status.MATCHED)
-
-
-def _require(user: Any, perm: str, referral: Referral | None = None) -> None:
-    if not user.has_perm(perm, referral):
-        raise PermissionDenied
 
 
 def _audit_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +154,7 @@ def create_referral(*, by: User, **fields: Any) -> Referral:
 
     Side effects: creates the referral (contact person and creator: `by`), its audit event.
     """
-    _require(by, "participants.create_referral")
+    require(by, "participants.create_referral")
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown referral fields: {sorted(unknown)}")
@@ -181,7 +178,7 @@ def update_referral(referral: Referral, *, by: User, **fields: Any) -> Referral:
 
     Side effects: saves the changed fields, writes one audit event (none when nothing changed).
     """
-    _require(by, "participants.change_referral", referral)
+    require(by, "participants.change_referral", referral)
     row = _locked(referral)
     if row.status != Status.DRAFT:
         raise _stale(row, _("Bare utkast kan endres."))
@@ -267,7 +264,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
     branch cooperates with the centre. Side effects: sets `submitted_at`, writes the audit
     trail, e-mails the branch's active group leaders a discreet notice (a link, no personal data).
     """
-    _require(by, "participants.change_referral", referral)
+    require(by, "participants.change_referral", referral)
     row = _locked(referral)
     if row.status != Status.DRAFT:
         raise _stale(row, _("Henvisningen er allerede sendt."))
@@ -290,7 +287,7 @@ def accept_referral(referral: Referral, *, by: User) -> Referral:
     Side effects: sets `waiting_since` (kept if already set), writes the audit trail, e-mails
     the centre's contact person a discreet notice.
     """
-    _require(by, "participants.decide_referral", referral)
+    require(by, "participants.decide_referral", referral)
     row = _locked(referral)
     if row.status != Status.SUBMITTED:
         raise _stale(row, _("Henvisningen kan ikke tas imot nå."))
@@ -321,7 +318,7 @@ def decline_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     Side effects: stores the reason (encrypted), sets `closed_at`, writes the audit trail (the
     reason masked), e-mails the centre's contact person a discreet notice.
     """
-    _require(by, "participants.decide_referral", referral)
+    require(by, "participants.decide_referral", referral)
     reason = _reason(reason)
     row = _locked(referral)
     if row.status not in DECLINABLE:
@@ -338,47 +335,24 @@ def decline_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     return row
 
 
-# Match statuses that hold a volunteer's place (matching.models.Match.OPEN_STATUSES). This app
-# sits below matching and cannot import it; it reaches the matches through the reverse relation.
-OPEN_MATCH_STATUSES = ("proposed", "meeting_planned", "active", "paused")
-
-
-def _cancel_open_matches(row: Referral, *, by: User, reason: str) -> None:
-    """Cancel the referral's open match (at most one), so the volunteer's place is freed."""
-    now = timezone.now()
-    for match in row.matches.select_for_update().filter(status__in=OPEN_MATCH_STATUSES):
-        names = ["status", "status_reason", "status_changed_at", "ended_on"]
-        before = snapshot(match, names)
-        match.status = "cancelled"
-        match.status_reason = reason
-        match.status_changed_at = now
-        match.ended_on = timezone.localdate() if before["status"] in ("active", "paused") else None
-        match.save(update_fields=names)
-        record_change(
-            match,
-            by=by,
-            action="match.cancel",
-            changes=diff(type(match), before, snapshot(match, names)),
-            organisation=row.branch,
-        )
-
-
 @transaction.atomic
 def withdraw_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     """The centre withdraws the referral before a match exists: → withdrawn, with a reason.
 
     Allowed from draft, submitted, accepted and proposed. Side effects: stores the reason
     (encrypted), sets `closed_at`, writes the audit trail, and e-mails the branch's group
-    leaders a discreet notice when it had been sent; cancels an open (proposed) match. The
+    leaders a discreet notice when it had been sent; cancels an open (proposed or planned)
+    match and its koblingsmøte through the hook ``hooks.on_referral_withdrawn`` (matching sits
+    above this app and registers the handler; see ``hooks.py``), in this transaction. The
     referral leaves the waiting list.
     """
-    _require(by, "participants.change_referral", referral)
+    require(by, "participants.change_referral", referral)
     reason = _reason(reason)
     row = _locked(referral)
     if row.status not in WITHDRAWABLE:
         raise _stale(row, _("Henvisningen kan ikke trekkes nå."))
     was_sent = row.status != Status.DRAFT
-    _cancel_open_matches(row, by=by, reason=str(_("Henvisningen er trukket.")))
+    hooks.referral_withdrawn(row, by=by, reason=str(_("Henvisningen er trukket.")))
     _set_status(
         row,
         by=by,
@@ -399,17 +373,19 @@ def withdraw_consent(referral: Referral, *, by: User) -> Referral:
     Side effects: sets `consent_withdrawn_at`; while the referral is still being processed it
     becomes withdrawn with the reason "samtykke trukket" (so it leaves the waiting list and
     matching); writes the audit trail; e-mails the branch's group leaders a discreet notice
-    when it had been sent; cancels the referral's open match (through the reverse relation:
-    matching sits above this app), which frees the volunteer's place.
+    when it had been sent. Through the hook ``hooks.on_referral_withdrawn`` (matching sits
+    above this app and registers its handler in ``MatchingConfig.ready``), in this
+    transaction: the open match is cancelled (freeing the volunteer's place), a planned
+    koblingsmøte is cancelled and everyone invited gets the calendar cancellation, all audited.
     """
-    _require(by, "participants.change_referral", referral)
+    require(by, "participants.change_referral", referral)
     row = _locked(referral)
     if row.consent_withdrawn_at is not None:
         raise ValidationError(_("Det er allerede registrert at hun har trukket samtykket."))
     now = timezone.now()
     was_sent = row.status != Status.DRAFT
     if row.status in OPEN:
-        _cancel_open_matches(row, by=by, reason=CONSENT_WITHDRAWN_REASON)
+        hooks.referral_withdrawn(row, by=by, reason=CONSENT_WITHDRAWN_REASON)
         _set_status(
             row,
             by=by,
@@ -444,7 +420,7 @@ def set_excluded_volunteers(
     Side effects: replaces the referral's excluded volunteers, writes the audit trail (volunteer
     ids only). Refused for volunteers of another branch and once the referral is finished.
     """
-    _require(by, "participants.decide_referral", referral)
+    require(by, "participants.decide_referral", referral)
     chosen = list(volunteers)
     row = _locked(referral)
     if row.status not in EXCLUSION_STATES:

@@ -13,7 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role, User
+from ressursvenn.lib.access import add_errors
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.lib.vocabulary import Availability, Interest, Language, Mode, Need
+from ressursvenn.lib.widgets import CommonFirstCheckboxes
 from ressursvenn.organisations.models import District, Municipality, Organisation
 from ressursvenn.organisations.reference import OSLO
 from ressursvenn.participants.actions import PROFILE_FIELDS, validate_referral
@@ -26,6 +29,33 @@ MAX_AGE = 110
 VOLUNTEER_AGE_RANGE = (25, 90)
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 MULTI_HELP = _("På datamaskin holder du Ctrl (Cmd på Mac) nede for å velge flere.")
+# Shown first in the language lists; the others are behind "Flere språk".
+COMMON_LANGUAGES = (
+    Language.NORWEGIAN,
+    Language.ENGLISH,
+    Language.ARABIC,
+    Language.SOMALI,
+    Language.POLISH,
+    Language.TIGRINYA,
+    Language.UKRAINIAN,
+)
+# Shown first in the interests; the others are behind "Flere interesser".
+COMMON_INTERESTS = (
+    Interest.HIKING,
+    Interest.CAFES,
+    Interest.COOKING,
+    Interest.BAKING,
+    Interest.KNITTING,
+    Interest.READING,
+    Interest.EXERCISE,
+    Interest.MUSIC,
+    Interest.NATURE,
+    Interest.FILMS,
+)
+FULL_NAME_MESSAGE = _(
+    "Det ser ut som et fullt navn. Skriv bare fornavnet hun vil kalles, eller kryss av "
+    "nedenfor om dette er bare fornavnet."
+)
 
 
 def _checkboxes(label: Any, choices: Any, **kwargs: Any) -> forms.MultipleChoiceField:
@@ -33,13 +63,19 @@ def _checkboxes(label: Any, choices: Any, **kwargs: Any) -> forms.MultipleChoice
         label=label,
         choices=choices,
         required=kwargs.pop("required", False),
-        widget=forms.CheckboxSelectMultiple,
+        widget=kwargs.pop("widget", forms.CheckboxSelectMultiple),
         error_messages={
             "invalid_choice": _("Velg bare blant valgene i listen."),
             **kwargs.pop("error_messages", {}),
         },
         **kwargs,
     )
+
+
+def _languages(label: Any, **kwargs: Any) -> forms.MultipleChoiceField:
+    """A language list: the common languages shown, the rest behind "Flere språk"."""
+    widget = CommonFirstCheckboxes(common=COMMON_LANGUAGES, more_label=_("Flere språk"))
+    return _checkboxes(label, Language.choices, widget=widget, **kwargs)
 
 
 def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -97,12 +133,16 @@ class ReferralForm(forms.Form):
             "invalid_choice": _("Velg en lokalforening med samarbeidsavtale fra listen."),
         },
     )
-    first_name = forms.CharField(
+    first_name = CleanCharField(
         label=_("Fornavn eller navnet hun vil kalles"),
         max_length=100,
         help_text=_("Bare fornavn. Ikke etternavn."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": _("Skriv inn navnet hun vil kalles.")},
+    )
+    first_name_confirmed = forms.BooleanField(
+        label=_("Ja, dette er bare fornavnet"),
+        required=False,
     )
     birth_year = forms.IntegerField(
         label=_("Fødselsår"),
@@ -141,14 +181,17 @@ class ReferralForm(forms.Form):
             "max_value": _("Antallet kan være høyst %(limit_value)s."),
         },
     )
-    languages = _checkboxes(_("Språk hun snakker"), Language.choices)
-    required_languages = _checkboxes(
+    languages = _languages(_("Språk hun snakker"))
+    required_languages = _languages(
         _("Språk ressursvennen må snakke (valgfritt)"),
-        Language.choices,
         help_text=_("Bare om hun trenger en ressursvenn som snakker et bestemt språk."),
     )
     interpreter_needed = forms.BooleanField(label=_("Hun trenger tolk"), required=False)
-    interests = _checkboxes(_("Interesser"), Interest.choices)
+    interests = _checkboxes(
+        _("Interesser"),
+        Interest.choices,
+        widget=CommonFirstCheckboxes(common=COMMON_INTERESTS, more_label=_("Flere interesser")),
+    )
     needs = _checkboxes(_("Hun ønsker hjelp med"), Need.choices)
     availability = _checkboxes(_("Når hun kan møtes"), Availability.choices)
     modes = _checkboxes(
@@ -186,7 +229,7 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg hvordan hun trygt kan kontaktes.")},
     )
-    contact_value = forms.CharField(
+    contact_value = CleanCharField(
         label=_("Telefonnummer eller e-post"),
         required=False,
         max_length=254,
@@ -201,17 +244,18 @@ class ReferralForm(forms.Form):
         label=_("Områder å unngå for hennes sikkerhet (valgfritt)"),
         choices=area_choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_(
             "Kommuner og bydeler ressursvennen ikke skal bo i eller møte henne i. "
             "Skriv aldri en adresse eller noe om voldsutøveren."
         ),
         error_messages={"invalid_choice": _("Velg bare kommuner og bydeler fra listen.")},
     )
-    notes = forms.CharField(
+    notes = CleanCharField(
         label=_("Merknader til gruppelederen (valgfritt)"),
         required=False,
         max_length=2000,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Det gruppelederen trenger for å finne en god ressursvenn. "
@@ -270,6 +314,10 @@ class ReferralForm(forms.Form):
             .distinct()
             .order_by("name")
         )
+        if instance is None and "branch" not in self.initial:
+            only = list(fields["branch"].queryset.values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # the centre cooperates with one branch: nothing to choose
+                self.initial["branch"] = only[0]
         fields["safety_assessed_by"].queryset = (
             User.objects.filter(
                 is_active=True,
@@ -302,6 +350,7 @@ class ReferralForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._clean_full_name(cleaned)
         self._clean_area(cleaned)
         self._clean_age_wish(cleaned)
         self._clean_contact(cleaned)
@@ -314,9 +363,27 @@ class ReferralForm(forms.Form):
             try:
                 validate_referral(by=self.user, fields=self.referral_fields())
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
+                add_errors(self, error)
         return cleaned
+
+    def _clean_full_name(self, cleaned: dict[str, Any]) -> None:
+        """ "Bare fornavn": a name with a space looks like a full name; it passes once the
+        user confirms (or when it is the draft's name already)."""
+        name = cleaned.get("first_name")
+        if not name or " " not in name or cleaned.get("first_name_confirmed"):
+            return
+        if self.instance is not None and self.instance.first_name == name:
+            return
+        self.add_error("first_name", ValidationError(FULL_NAME_MESSAGE, code="full_name"))
+
+    @property
+    def asks_name_confirmation(self) -> bool:
+        """Show the "Ja, dette er bare fornavnet" box: the name needs it, or it was ticked."""
+        if not self.is_bound:
+            return False
+        return self.has_error("first_name", "full_name") or bool(
+            self.data.get(self.add_prefix("first_name_confirmed"))
+        )
 
     def _clean_area(self, cleaned: dict[str, Any]) -> None:
         municipality, district = cleaned.get("municipality"), cleaned.get("district")
@@ -394,9 +461,10 @@ class ReferralForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("Begrunnelse"),
         max_length=1000,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kort og saklig. Aldri adresse eller opplysninger om voldsutøveren."),
         error_messages={

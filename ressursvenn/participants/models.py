@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role
-from ressursvenn.lib.crypto import EncryptedTextField
+from ressursvenn.lib.access import scoped
+from ressursvenn.lib.crypto import EncryptedJSONField, EncryptedTextField
 from ressursvenn.lib.models import VersionedText
 from ressursvenn.organisations.models import District, Municipality, Organisation
 from ressursvenn.volunteers.models import Volunteer
@@ -28,7 +29,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         """Crisis-centre staff see their centre's referrals; group leaders those sent to their
         branch (never drafts). The national coordinator and volunteers see none."""
         if not user.is_authenticated:
-            return self.none()
+            return scoped(self.none(), user)
         scope = models.Q(pk__in=[])
         if user.has_role(Role.CRISIS_STAFF):
             scope |= models.Q(centre_id__in=user.organisation_ids(Role.CRISIS_STAFF))
@@ -36,7 +37,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
             scope |= models.Q(branch_id__in=user.organisation_ids(Role.GROUP_LEADER)) & ~models.Q(
                 status=Referral.Status.DRAFT
             )
-        return self.filter(scope)
+        return scoped(self.filter(scope), user)
 
     def waiting(self) -> ReferralQuerySet:
         """Women on the waiting list: accepted, consent in force, not yet matched."""
@@ -149,7 +150,7 @@ class Referral(models.Model):
     may_leave_message = models.BooleanField(_("det er trygt å legge igjen beskjed"), default=False)
 
     # Safety: only areas to avoid, never who or where.
-    excluded_areas = models.JSONField(
+    excluded_areas = EncryptedJSONField(
         _("områder å unngå"),
         default=list,
         blank=True,
@@ -234,6 +235,13 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Henvisning {self.pk}"
+
+    def access_context(self, user: Any) -> tuple[str, Organisation]:
+        """The role in which `user` views this record (lib.access logs it): staff of the
+        referring centre as crisis staff, everyone else as the branch's group leader."""
+        if self.centre_id in user.organisation_ids(Role.CRISIS_STAFF):
+            return Role.CRISIS_STAFF, self.centre
+        return Role.GROUP_LEADER, self.branch
 
     def age(self, today: datetime.date | None = None) -> int:
         """Her age in whole years at most (only the birth year is stored)."""

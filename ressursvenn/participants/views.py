@@ -1,7 +1,8 @@
 """Referral pages: the centre refers and follows its referrals; the branch's leader decides.
 
-Every referral is fetched through `Referral.objects.visible_to` (outside scope = 404), then
-the permission is checked (403), then an action does the work.
+Every referral is fetched with `lib.access.fetch` on `Referral.objects.visible_to` (outside
+scope = 404, without the permission 403, the detail page writes the access log), then an
+action does the work.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ressursvenn.accounts.models import Role, User
-from ressursvenn.lib.audit import record_access
+from ressursvenn.lib.access import add_errors, error_text, fetch, paginate
 from ressursvenn.lib.vocabulary import Availability, Interest, Language, Mode, Need, labels
 from ressursvenn.organisations.models import District, Municipality
 from ressursvenn.participants import actions
@@ -33,17 +32,7 @@ from ressursvenn.participants.forms import (
 )
 from ressursvenn.participants.models import Referral
 
-PAGE_SIZE = 50
 Status = Referral.Status
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show an action's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -51,23 +40,21 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _get(request: HttpRequest, pk: int, perm: str = "participants.view_referral") -> Referral:
-    """The referral if the user may see it (404 otherwise) and holds `perm` on it (403)."""
-    referral = get_object_or_404(
-        Referral.objects.visible_to(request.user).select_related(
-            "centre",
-            "branch",
-            "municipality",
-            "district",
-            "contact",
-            "safety_assessed_by",
-            "consent_text",
-        ),
-        pk=pk,
+def _get(
+    request: HttpRequest, pk: int, perm: str = "participants.view_referral", *, log: bool = False
+) -> Referral:
+    """The referral if the user may see it (404 otherwise) and holds `perm` on it (403),
+    through `lib.access.fetch`; `log` writes the access log (the detail page)."""
+    referrals = Referral.objects.visible_to(request.user).select_related(
+        "centre",
+        "branch",
+        "municipality",
+        "district",
+        "contact",
+        "safety_assessed_by",
+        "consent_text",
     )
-    if not request.user.has_perm(perm, referral):
-        raise PermissionDenied
-    return referral
+    return fetch(request, referrals, pk, perm=perm, log=log)
 
 
 @permission_required("participants.list_referrals", raise_exception=True)
@@ -81,7 +68,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         referrals = referrals.filter(status=form.cleaned_data["status"])
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, referrals)
     user: Any = request.user
     context = {
         "form": form,
@@ -98,7 +85,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         try:
             referral = actions.create_referral(by=_actor(request), **form.referral_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -114,19 +101,11 @@ def _area_names(codes: list[str]) -> list[str]:
     return [names.get(code, code) for code in codes]
 
 
-def _acting_as(user: Any, referral: Referral) -> tuple[str, Any]:
-    """The role (and organisation) in which the user looks at the referral."""
-    if referral.centre_id in user.organisation_ids(Role.CRISIS_STAFF):
-        return Role.CRISIS_STAFF, referral.centre
-    return Role.GROUP_LEADER, referral.branch
-
-
 @require_safe
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = _get(request, pk)
+    referral = _get(request, pk, log=True)
     user: Any = request.user
-    role, organisation = _acting_as(user, referral)
-    record_access(referral, user=user, role=role, organisation=organisation)
+    role, _organisation = referral.access_context(user)
     is_centre = role == Role.CRISIS_STAFF
     can_change = is_centre and user.has_perm("participants.change_referral", referral)
     can_decide = user.has_perm("participants.decide_referral", referral)
@@ -173,7 +152,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.update_referral(referral, by=_actor(request), **form.referral_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("participants:detail", referral.pk)
@@ -185,7 +164,7 @@ def _run(request: HttpRequest, action: Any, success: str, *args: Any, **kwargs: 
     try:
         action(*args, by=_actor(request), **kwargs)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return False
     messages.success(request, success)
     return True
@@ -205,13 +184,18 @@ def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the referral in, then straight on to her candidates (the next step is a proposal).
+
+    The candidates page belongs to matching (above this app): reached by URL name only."""
     referral = _get(request, pk, "participants.decide_referral")
-    _run(
+    accepted = _run(
         request,
         actions.accept_referral,
         _("Henvisningen er tatt imot. Hun står nå på ventelisten."),
         referral,
     )
+    if accepted:
+        return redirect("matching:candidates", referral.pk)
     return redirect("participants:detail", referral.pk)
 
 
@@ -224,9 +208,9 @@ def _reason_page(
             action(referral, by=_actor(request), reason=form.cleaned_data["reason"])
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect("participants:detail", referral.pk)
         else:
             messages.success(request, success)
@@ -296,9 +280,9 @@ def referral_exclusions(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect("participants:detail", referral.pk)
         else:
             messages.success(

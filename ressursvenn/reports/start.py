@@ -10,10 +10,10 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
-from ressursvenn.matching.models import Match
+from ressursvenn.matching.models import Match, MatchingMeeting
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.participants.models import Referral
-from ressursvenn.volunteers import reminders
+from ressursvenn.volunteers import reminders, screening
 from ressursvenn.volunteers.models import CourseSession, Volunteer
 
 TASK_LIMIT = 20  # tasks listed by name on the start page; the rest are counted
@@ -158,3 +158,38 @@ def volunteer_summary(organisation_ids: set[int], user: Any = None) -> list[dict
         }
         for b in branches
     ]
+
+
+def volunteer_first(user: Any) -> dict[str, Any]:
+    """What the volunteer's start page puts first: the proposals waiting for her answer, her
+    coming koblingsmøter, and, while she is an applicant, what is missing in her screening.
+
+    Only her own rows (through `visible_to`); nothing about the woman is shown here."""
+    own = Volunteer.objects.visible_to(user).filter(user_id=user.pk)
+    volunteer = screening.with_checklist(own).select_related("branch").first()
+    if volunteer is None:
+        return {"proposals": [], "meetings": [], "applicant": None, "missing": []}
+    matches = Match.objects.visible_to(user).filter(volunteer=volunteer)
+    proposals = list(
+        matches.filter(
+            status=Match.Status.PROPOSED, volunteer_answer=Match.Answer.PENDING
+        ).order_by("proposed_at", "pk")
+    )
+    meetings = list(
+        MatchingMeeting.objects.filter(
+            match__in=matches.filter(status=Match.Status.MEETING_PLANNED),
+            outcome=MatchingMeeting.Outcome.PENDING,
+        )
+        .select_related("match")
+        .order_by("starts_at", "pk")
+    )
+    applicant = volunteer.is_applicant and volunteer.status in (
+        Volunteer.Status.APPLIED,
+        Volunteer.Status.SCREENING,
+    )
+    return {
+        "proposals": proposals,
+        "meetings": meetings,
+        "applicant": volunteer if applicant else None,
+        "missing": screening.missing(volunteer) if applicant else [],
+    }

@@ -27,4 +27,5 @@ def home(request: HttpRequest) -> HttpResponse:
         context["branches"] = start.volunteer_summary(
             user.organisation_ids(Role.VOLUNTEER), user=user
         )
+        context["first"] = start.volunteer_first(user)
     return render(request, "reports/home.html", context)

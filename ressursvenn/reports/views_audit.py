@@ -1,28 +1,26 @@
 """The audit review for the national coordinator: changes (audit trail) and views (access log).
 
 Looking at this page is not itself a view of a person's record: it writes no access event.
+On top, the roles that see women's data given lately (a coordinator could otherwise give
+herself or a friend such a role unnoticed).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from ressursvenn.lib.access import paginate, require
 from ressursvenn.reports import audit as queries
 from ressursvenn.reports.forms import AuditFilterForm
-
-PER_PAGE = 50
 
 
 def audit(request: HttpRequest) -> HttpResponse:
     # Permission first, so that everyone else is refused (403) whatever the method.
-    if not request.user.has_perm("reports.view_audit"):
-        raise PermissionDenied
+    require(request, "reports.view_audit")
     return _audit(request)
 
 
@@ -32,7 +30,14 @@ def _audit(request: HttpRequest) -> HttpResponse:
     if log not in queries.LOGS:
         log = queries.CHANGES
     form = AuditFilterForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "log": log, "page": None, "rows": []}
+    context: dict[str, Any] = {
+        "form": form,
+        "log": log,
+        "page": None,
+        "rows": [],
+        "new_access": queries.new_access_grants(),
+        "new_access_days": queries.NEW_ACCESS_DAYS,
+    }
     valid = form.is_bound and form.is_valid()
     if not form.is_bound or valid:
         filters = form.filters() if valid else queries.Filters()
@@ -40,7 +45,7 @@ def _audit(request: HttpRequest) -> HttpResponse:
             events: Any = queries.access_events(filters)
         else:
             events = queries.audit_events(filters)
-        page = Paginator(events, PER_PAGE).get_page(request.GET.get("side"))
+        page = paginate(request, events, param="side")
         rows = queries.access_rows(page) if log == queries.VIEWS else queries.audit_rows(page)
         context.update(page=page, rows=rows, filtered=filters != queries.Filters())
     return render(request, "reports/audit.html", context)

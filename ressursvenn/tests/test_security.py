@@ -126,6 +126,39 @@ def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> N
     assert "System check identified no issues (0 silenced)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("environment", "command"),
+    [
+        ("production", ["check", "--deploy"]),
+        ("production", ["check"]),
+        ("development", ["check"]),
+    ],
+)
+def test_invalid_field_keys_fail_the_check(environment: str, command: list[str]) -> None:
+    env = {
+        **os.environ,
+        "RESSURSVENN_ENV": environment,
+        "SECRET_KEY": Fernet.generate_key().decode() * 2,
+        "RESSURSVENN_FIELD_KEYS": "x",
+        "ALLOWED_HOSTS": "ressursvenn.example.no",
+        "DEBUG": "false",
+    }
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ressursvenn.E001" in result.stderr
+    assert "RESSURSVENN_FIELD_KEYS entry 1 is not a valid Fernet key" in result.stderr
+
+
 def test_production_refuses_to_start_without_keys() -> None:
     env = {**os.environ, "RESSURSVENN_ENV": "production"}
     for key in ("SECRET_KEY", "RESSURSVENN_FIELD_KEYS", "DATABASE_URL"):

@@ -3,6 +3,24 @@
 `read_table()` turns the upload into a header and rows of cells (or raises `ImportFileError`
 with a message for the user); `check_rows()` validates each row against the branch and returns
 `Row`s with their errors. Nothing here writes to the database.
+
+An XLSX file is a zip of XML files, and a small upload can unpack to gigabytes (one cell of
+300 MB of spaces) or to millions of cells. Before openpyxl sees the file, `inspect_xlsx()`
+checks the zip's directory and the sheets' XML, streamed:
+
+- every member's declared uncompressed size is at most `MAX_MEMBER_BYTES`, all together at
+  most `MAX_UNPACKED_BYTES` (Python's zipfile never unpacks more than the declared size: a
+  member that lies about it fails its CRC check and the file is refused as unreadable);
+- a member above `RATIO_FLOOR` bytes unpacks at most `MAX_RATIO` times its packed size
+  (ordinary spreadsheets pack 5–20 times);
+- a sheet has at most `MAX_CELLS_PER_ROW` cell elements in a row, `MAX_CELLS` in all, and no
+  row beyond `max_lines()`; the shared-string table at most `MAX_CELLS` strings. The scan
+  stops at the first element over a limit.
+
+openpyxl then reads in read-only mode, values only, never past `MAX_COLUMNS` columns and
+`max_lines()` rows (so a forged sheet dimension cannot make it invent empty rows), and
+`read_table()` refuses a cell longer than `MAX_CELL_CHARS`, naming its row. The limits are
+module constants on purpose: they protect the server, not a branch's preference.
 """
 
 from __future__ import annotations
@@ -14,6 +32,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,12 +42,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ressursvenn.lib.text import clean_text
 from ressursvenn.organisations.models import Municipality, Organisation
 from ressursvenn.volunteers.models import Volunteer, age_on
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_COLUMNS = 50
+MAX_CELL_CHARS = 1_000
+# Limits on the unpacked XLSX (see the module docstring).
+MAX_MEMBER_BYTES = 8 * 1024 * 1024
+MAX_UNPACKED_BYTES = 24 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 256 * 1024
+MAX_CELLS_PER_ROW = 1_000
+MAX_CELLS = 300_000
+SCAN_CHUNK = 64 * 1024
 
 # Column key → (accepted header spellings, required). Headers compare lower-cased, trimmed.
 COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -81,7 +110,12 @@ class Row:
         return not self.errors
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, line: int) -> str:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        raise ImportFileError(
+            _("Rad %(row)s har en celle med mer enn %(max)s tegn. Sjekk at det er riktig fil.")
+            % {"row": line, "max": MAX_CELL_CHARS}
+        )
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -93,17 +127,115 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def max_lines() -> int:
+    """The last sheet row or CSV line read: the row limit with room for blank lines."""
+    return 2 * MAX_ROWS + 1
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        _("Filen har for mange rader. Største tillatte antall er %(rows)s.") % {"rows": MAX_ROWS}
+    )
+
+
+def _unreadable() -> ImportFileError:
+    return ImportFileError(_("Regnearket kan ikke leses. Lagre det på nytt som XLSX."))
+
+
+def _too_large_unpacked() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Regnearket blir for stort når det pakkes ut (mer enn %(mb)s MB). Lagre bare "
+            "listen over ressursvenner i en ny fil, og prøv igjen."
+        )
+        % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+    )
+
+
+class _SheetScan:
+    """Counts the cell elements of a sheet (or the strings of the shared-string table) while
+    expat streams its XML; raises ImportFileError at the first element over a limit."""
+
+    def __init__(self) -> None:
+        self.row = 0
+        self.cells_in_row = 0
+        self.cells = 0
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        name = tag.rpartition(":")[2]
+        if name == "row":
+            number = attributes.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            if self.row > max_lines():
+                raise _too_many_rows()
+            self.cells_in_row = 0
+        elif name in ("c", "si"):
+            self.cells_in_row += 1
+            self.cells += 1
+            if name == "c" and self.cells_in_row > MAX_CELLS_PER_ROW:
+                raise ImportFileError(
+                    _(
+                        "Rad %(row)s har for mange celler (høyst %(max)s). Ta bare med "
+                        "kolonnene i listen."
+                    )
+                    % {"row": self.row, "max": MAX_CELLS_PER_ROW}
+                )
+            if self.cells > MAX_CELLS:
+                raise ImportFileError(
+                    _("Regnearket har for mange celler (høyst %(max)s).") % {"max": MAX_CELLS}
+                )
+
+
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    scan = _SheetScan()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    with archive.open(info) as member:
+        while chunk := member.read(SCAN_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
+def inspect_xlsx(data: bytes) -> None:
+    """Refuse an XLSX that unpacks beyond the limits, before openpyxl reads it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable() from None
+    with archive:
+        members = archive.infolist()
+        total = 0
+        for info in members:
+            total += info.file_size
+            if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
+                raise _too_large_unpacked()
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise _too_large_unpacked()
+        for info in members:
+            name = info.filename.lower()
+            if (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name == (
+                "xl/sharedstrings.xml"
+            ):
+                try:
+                    _scan(archive, info)
+                except (zipfile.BadZipFile, expat.ExpatError, OSError, ValueError):
+                    raise _unreadable() from None
+
+
 def _xlsx_rows(data: bytes) -> Iterable[tuple[Any, ...]]:
     import openpyxl
 
+    inspect_xlsx(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise ImportFileError(_("Regnearket kan ikke leses. Lagre det på nytt som XLSX.")) from None
+        raise _unreadable() from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
         raise ImportFileError(_("Regnearket har ingen ark."))
-    return sheet.iter_rows(values_only=True)
+    return sheet.iter_rows(max_row=max_lines(), max_col=MAX_COLUMNS, values_only=True)
 
 
 def _csv_rows(data: bytes) -> Iterable[list[str]]:
@@ -140,8 +272,10 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
     header: list[str] | None = None
     rows: list[list[str]] = []
     try:
-        for values in raw:
-            cells = [_cell(value) for value in values][:MAX_COLUMNS]
+        for line, values in enumerate(raw, start=1):
+            if line > max_lines():
+                raise _too_many_rows()
+            cells = [_cell(value, line) for value in values[:MAX_COLUMNS]]
             if not any(cells):
                 continue
             if header is None:
@@ -149,12 +283,11 @@ def read_table(name: str, data: bytes) -> tuple[list[str], list[list[str]]]:
                 continue
             rows.append(cells)
             if len(rows) > MAX_ROWS:
-                raise ImportFileError(
-                    _("Filen har for mange rader. Største tillatte antall er %(rows)s.")
-                    % {"rows": MAX_ROWS}
-                )
+                raise _too_many_rows()
     except csv.Error:
         raise ImportFileError(_("CSV-filen kan ikke leses. Lagre den som CSV (UTF-8).")) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise _unreadable() from None
     if header is None:
         raise ImportFileError(_("Filen er tom."))
     return header, rows
@@ -233,6 +366,10 @@ def _check_row(
 ) -> None:
     cells, errors = row.cells, row.errors
     name = cells["name"]
+    try:
+        name = clean_text(name)
+    except ValidationError as error:
+        errors.extend(error.messages)
     if not name:
         errors.append(_("Navn mangler."))
     elif len(name) > 150:

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import Role
-from ressursvenn.lib.crypto import EncryptedTextField
+from ressursvenn.lib.access import scoped
+from ressursvenn.lib.crypto import EncryptedJSONField, EncryptedTextField
 from ressursvenn.lib.models import VersionedText
 from ressursvenn.organisations.models import District, Municipality, Organisation
 
@@ -36,13 +37,13 @@ class VolunteerQuerySet(models.QuerySet["Volunteer"]):
         follows the programme in numbers, the centre sees a volunteer only through a match.
         """
         if not user.is_authenticated:
-            return self.none()
+            return scoped(self.none(), user)
         scope = models.Q(pk__in=[])
         if user.has_role(Role.GROUP_LEADER):
             scope |= models.Q(branch_id__in=user.organisation_ids(Role.GROUP_LEADER))
         if user.has_role(Role.VOLUNTEER):
             scope |= models.Q(user_id=user.pk)
-        return self.filter(scope)
+        return scoped(self.filter(scope), user)
 
     def open_applications(self) -> VolunteerQuerySet:
         return self.filter(status=Volunteer.Status.APPLIED)
@@ -61,6 +62,9 @@ class Volunteer(models.Model):
         ENDED = "ended", _("Avsluttet")
         REJECTED = "rejected", _("Avslått")
         WITHDRAWN = "withdrawn", _("Trukket")
+
+    # Never approved: she is an applicant ("Søker"), not yet a volunteer who can be matched.
+    APPLICANT_STATUSES = (Status.APPLIED, Status.SCREENING, Status.REJECTED, Status.WITHDRAWN)
 
     branch = models.ForeignKey(
         Organisation,
@@ -106,7 +110,7 @@ class Volunteer(models.Model):
     availability = models.JSONField(_("tilgjengelighet"), default=list, blank=True)
     modes = models.JSONField(_("møteform"), default=list, blank=True)
     max_travel_km = models.PositiveSmallIntegerField(_("kan reise (km)"), default=25)
-    conflict_areas = models.JSONField(
+    conflict_areas = EncryptedJSONField(
         _("områder med interessekonflikt"),
         default=list,
         blank=True,
@@ -123,6 +127,11 @@ class Volunteer(models.Model):
         help_text=_("Siste fullførte opplæringskurs, satt fra oppmøtet."),
     )
     imported = models.BooleanField(_("importert"), default=False)
+    # The one-time token of the public application form that created the row: a second
+    # submit of the same form finds it and stores nothing (volunteers.actions.application).
+    application_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = VolunteerQuerySet.as_manager()
@@ -156,8 +165,21 @@ class Volunteer(models.Model):
         return self.full_name
 
     @property
+    def is_applicant(self) -> bool:
+        """She has not been approved (yet): the header calls her "Søker", and she has no
+        matches to look at."""
+        return self.status in self.APPLICANT_STATUSES
+
+    @property
     def first_name(self) -> str:
         return self.full_name.split(" ")[0]
+
+    def access_context(self, user: Any) -> tuple[str, Organisation]:
+        """The role in which `user` views this record (lib.access logs it): the volunteer
+        herself as volunteer, anyone else as the branch's group leader."""
+        if self.user_id is not None and self.user_id == user.pk:
+            return Role.VOLUNTEER, self.branch
+        return Role.GROUP_LEADER, self.branch
 
     def age(self, today: datetime.date | None = None) -> int:
         return age_on(self.date_of_birth, today or timezone.localdate())
@@ -315,6 +337,15 @@ class Reference(models.Model):
         return f"Reference {self.pk}"
 
 
+class CourseQuerySet(models.QuerySet["Course"]):
+    def visible_to(self, user: Any) -> CourseQuerySet:
+        """Group leaders: their branches' courses. A volunteer: her branch's courses."""
+        if not user.is_authenticated:
+            return scoped(self.none(), user)
+        branches = user.organisation_ids(Role.GROUP_LEADER) | user.organisation_ids(Role.VOLUNTEER)
+        return scoped(self.filter(branch_id__in=branches), user)
+
+
 class Course(models.Model):
     """A training course on violence in close relationships (opplæringskurs)."""
 
@@ -329,6 +360,8 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -404,6 +437,14 @@ class Attendance(models.Model):
         return f"{self.session_id} {self.volunteer_id} {self.attended}"
 
 
+class GuidanceGroupQuerySet(models.QuerySet["GuidanceGroup"]):
+    def visible_to(self, user: Any) -> GuidanceGroupQuerySet:
+        """Group leaders: their branches' guidance groups (volunteers see none here)."""
+        if not user.is_authenticated:
+            return scoped(self.none(), user)
+        return scoped(self.filter(branch_id__in=user.organisation_ids(Role.GROUP_LEADER)), user)
+
+
 class GuidanceGroup(models.Model):
     """A guidance group (veiledningsgruppe) of approved volunteers in a branch."""
 
@@ -418,6 +459,8 @@ class GuidanceGroup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GuidanceGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]

@@ -84,6 +84,35 @@ def test_correct_code_completes_login_and_follows_next(client: Client, world: Wo
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_session_key_rotates_when_the_second_factor_is_verified(
+    client: Client, world: World
+) -> None:
+    password_step(client, world.leader.email)
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=world.leader)
+    assert client.post(VERIFY, {"token": current_code(device)}).status_code == 302
+    after = client.session.session_key
+    assert before
+    assert after != before
+    # The key seen before the second factor no longer opens a session.
+    stale = Client()
+    stale.cookies["sessionid"] = before
+    assert stale.get(reverse("home")).status_code == 302
+
+
+def test_session_key_rotates_when_enrolment_verifies_the_second_factor(
+    client: Client, world: World
+) -> None:
+    user = member(world.branch, "group_leader", totp=False)
+    password_step(client, user.email)
+    client.get(ENROL)
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(ENROL, {"token": current_code(device)}).status_code == 200
+    assert client.session.session_key != before
+    assert client.get(reverse("home")).status_code == 200
+
+
 def test_next_to_another_site_is_ignored(client: Client, world: World) -> None:
     client.post(
         LOGIN + "?next=https://example.com/", {"email": world.leader.email, "password": PASSWORD}

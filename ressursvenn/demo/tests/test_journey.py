@@ -380,3 +380,35 @@ def test_the_matching_pages_adapter_finds_candidates_for_the_waiting_oslo_women(
     for referral in waiting:
         ranking = rank(adapter.participant_profile(referral), profiles)
         assert ranking.suggestions, referral.first_name
+
+
+@pytest.mark.parametrize("name", ["Olena", "Agnieszka"])
+def test_the_best_candidate_in_the_readme_journey_is_a_persona_who_can_log_in(
+    seeded: seed.SeedSummary, name: str
+) -> None:
+    """README "What to try": the leader accepts Olena (or opens Agnieszka on the waiting list)
+    and the top candidate on her page is a persona volunteer who can log in and answer."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ressursvenn.accounts.models import User
+
+    branch = Organisation.objects.get(name=OSLO)
+    referral = next(
+        r
+        for r in adapter.referrals_for_matching(Referral.objects.filter(branch=branch))
+        if r.first_name == name
+    )
+    ranking = rank(
+        adapter.participant_profile(referral),
+        adapter.volunteer_profiles([branch.pk], home_branch_id=branch.pk),
+        weights=adapter.weights(),
+    )
+    top = Volunteer.objects.get(pk=ranking.suggestions[0].volunteer_id)
+    assert top.user is not None
+    assert top.user.email == "ressursvenn2.oslo" + DOMAIN
+    user = User.objects.get(pk=top.user.pk)
+    assert user.check_password(seed.DEMO_PASSWORD)
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert screening.is_cleared(volunteers(pk=top.pk)[0])
+    assert top.capacity - open_matches().get(top.pk, 0) == 2
+    assert top.user.email in {persona.user.email for persona in seed.demo_personas()}

@@ -105,6 +105,7 @@ def test_seed_creates_exactly_the_demo_world() -> None:
         ("krisesenter.oslo" + DOMAIN, Role.CRISIS_STAFF, "Oslo krisesenter"),
         ("krisesenter.narvik" + DOMAIN, Role.CRISIS_STAFF, "Narvik krisesenter"),
         ("ressursvenn.oslo" + DOMAIN, Role.VOLUNTEER, "Oslo Sanitetsforening"),
+        ("ressursvenn2.oslo" + DOMAIN, Role.VOLUNTEER, "Oslo Sanitetsforening"),
         ("ressursvenn.narvik" + DOMAIN, Role.VOLUNTEER, "Narvik Sanitetsforening"),
         ("soker.oslo" + DOMAIN, Role.VOLUNTEER, "Oslo Sanitetsforening"),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -32,3 +33,54 @@ def test_labels_and_values_are_escaped() -> None:
     assert "Åse &lt;Ø&gt;" in html
     assert "<Ø>" not in html
     assert 'value="1" selected' in html
+
+
+# --- CommonFirstCheckboxes ---------------------------------------------------------------------
+
+LANGS = [("nb", "Norsk"), ("en", "Engelsk"), ("th", "Thai"), ("x", "<b>&</b>")]
+
+
+def _widget() -> Any:
+    from ressursvenn.lib.widgets import CommonFirstCheckboxes
+
+    return CommonFirstCheckboxes(choices=LANGS, common=["en", "nb"], more_label="Flere språk")
+
+
+def test_common_choices_first_in_their_order_then_the_rest_in_a_disclosure() -> None:
+    html = str(_widget().render("languages", ["en"], attrs={"id": "id_languages"}))
+    shown, rest = html.split('<details class="ds-details choice-more">')
+    assert re.findall(r'value="(\w+)"', shown) == ["en", "nb"]
+    assert re.findall(r'value="(\w+)"', rest) == ["th", "x"]
+    assert "<summary>Flere språk</summary>" in rest
+    # Ids as Django gives them (by position in the choices), checked only where chosen.
+    assert '<input type="checkbox" name="languages" value="en" id="id_languages_1" checked>' in (
+        shown
+    )
+    assert '<input type="checkbox" name="languages" value="nb" id="id_languages_0">' in shown
+    assert '<label class="ds-label" data-weight="regular" for="id_languages_2">Thai</label>' in (
+        rest
+    )
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in rest
+    assert "<b>" not in html
+
+
+def test_disclosure_opens_when_a_hidden_choice_is_selected() -> None:
+    html = str(_widget().render("languages", ["th"], attrs={"id": "id_languages"}))
+    assert '<details class="ds-details choice-more" open>' in html
+
+
+def test_no_disclosure_when_every_choice_is_common() -> None:
+    from ressursvenn.lib.widgets import CommonFirstCheckboxes
+
+    widget = CommonFirstCheckboxes(choices=LANGS[:2], common=["nb", "en"], more_label="Flere")
+    assert "<details" not in str(widget.render("languages", None))
+
+
+def test_the_widget_reads_the_submitted_list_like_djangos() -> None:
+    data = {"languages": ["nb", "th"]}
+    from django.utils.datastructures import MultiValueDict
+
+    values = _widget().value_from_datadict(MultiValueDict(data), {}, "languages")
+    assert values == forms.CheckboxSelectMultiple().value_from_datadict(
+        MultiValueDict(data), {}, "languages"
+    )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ressursvenn.accounts.models import Membership, Role
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, snapshot
 from ressursvenn.matching import calendar
 from ressursvenn.matching.models import Match, MatchingMeeting
@@ -22,11 +23,6 @@ from ressursvenn.participants.models import Referral
 CANCELLABLE = (Match.Status.PROPOSED, Match.Status.MEETING_PLANNED)
 MATCH_FIELDS = ("status", "status_reason", "status_changed_at", "started_on", "planned_end_on")
 REFERRAL_FIELDS = ("status", "status_changed_at", "waiting_since")
-
-
-def require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def lock(match: Match) -> Match:
@@ -162,24 +158,69 @@ def cancel_match(match: Match, *, by: Any, reason: str) -> Match:
             _("Koblingen kan ikke avbrytes nå: den er «%(status)s».")
             % {"status": match.get_status_display()}
         )
-    meeting = MatchingMeeting.objects.filter(match=match).first()
     end_before_start(match, by=by, reason=reason, action="match.cancel")
-    if meeting is not None and meeting.outcome == MatchingMeeting.Outcome.PENDING:
-        meeting.outcome = MatchingMeeting.Outcome.STOP
-        meeting.outcome_recorded_at = timezone.now()
-        meeting.save(update_fields=["outcome", "outcome_recorded_at"])
+    cancel_pending_meeting(match, by=by)
+    return match
+
+
+def cancel_pending_meeting(match: Match, *, by: Any) -> None:
+    """Cancel the match's koblingsmøte if it is planned and not yet held.
+
+    Side effects: the meeting's outcome → stop (not held), audited as ``meeting.cancel``; when
+    it lies ahead, every invited person gets a neutral e-mail with a METHOD:CANCEL calendar
+    update (after commit). Call inside a transaction with `match` locked.
+    """
+    meeting = MatchingMeeting.objects.filter(match=match).first()
+    if meeting is None or meeting.outcome != MatchingMeeting.Outcome.PENDING:
+        return
+    meeting.outcome = MatchingMeeting.Outcome.STOP
+    meeting.outcome_recorded_at = timezone.now()
+    meeting.save(update_fields=["outcome", "outcome_recorded_at"])
+    record_change(
+        meeting,
+        by=by,
+        action="meeting.cancel",
+        changes={"outcome": [MatchingMeeting.Outcome.PENDING, meeting.outcome]},
+        organisation=match.branch,
+    )
+    if meeting.starts_at > timezone.now():
+        addresses = recipients(match)
+        transaction.on_commit(
+            lambda: calendar.send_invitations(
+                addresses, meeting, template="meeting_cancelled", method=calendar.CANCEL
+            )
+        )
+
+
+def cancel_for_withdrawn_referral(referral: Referral, *, by: Any, reason: str) -> None:
+    """Hook handler (``participants.hooks.on_referral_withdrawn``, registered in
+    ``MatchingConfig.ready``): the centre withdrew the referral or the woman her consent.
+
+    Runs inside the participants action's transaction, with the referral locked and the
+    permission already checked there (the crisis-centre staff may withdraw, not cancel a
+    match). Side effects, for the referral's open match (at most one): match → cancelled with
+    `reason` (encrypted), `ended_on` set when it had started; a planned koblingsmøte is
+    cancelled with a calendar cancellation to everyone invited (``cancel_pending_meeting``);
+    all audited. The referral itself is left to the participants action (it does not go back
+    to the waiting list).
+    """
+    now = timezone.now()
+    open_matches = Match.objects.filter(referral_id=referral.pk, status__in=Match.OPEN_STATUSES)
+    for pk in open_matches.order_by("pk").values_list("pk", flat=True):
+        match = lock(Match(pk=pk, referral_id=referral.pk))
+        names = [*MATCH_FIELDS, "ended_on"]
+        before = snapshot(match, names)
+        started = match.status in (Match.Status.ACTIVE, Match.Status.PAUSED)
+        match.status = Match.Status.CANCELLED
+        match.status_reason = reason
+        match.status_changed_at = now
+        match.ended_on = timezone.localdate(now) if started else None
+        match.save(update_fields=["status", "status_reason", "status_changed_at", "ended_on"])
         record_change(
-            meeting,
+            match,
             by=by,
-            action="meeting.cancel",
-            changes={"outcome": [MatchingMeeting.Outcome.PENDING, meeting.outcome]},
+            action="match.cancel",
+            changes=diff(Match, before, snapshot(match, names)),
             organisation=match.branch,
         )
-        if meeting.starts_at > timezone.now():
-            addresses = recipients(match)
-            transaction.on_commit(
-                lambda: calendar.send_invitations(
-                    addresses, meeting, template="meeting_cancelled", method=calendar.CANCEL
-                )
-            )
-    return match
+        cancel_pending_meeting(match, by=by)

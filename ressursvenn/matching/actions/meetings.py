@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime
 import secrets
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, snapshot
 from ressursvenn.matching import calendar
 from ressursvenn.matching.actions.matches import (
@@ -20,7 +21,6 @@ from ressursvenn.matching.actions.matches import (
     end_before_start,
     lock,
     recipients,
-    require,
     set_referral_status,
     stale,
 )
@@ -53,10 +53,9 @@ def month_range() -> tuple[int, int]:
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; the month's last day when it is shorter (31 Jan + 1 → 28/29
-    Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+    Feb), as `dateutil.relativedelta` counts it."""
+    result: datetime.date = day + relativedelta(months=months)
+    return result
 
 
 def new_video_url() -> str:

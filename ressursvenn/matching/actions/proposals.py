@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ressursvenn.accounts.models import Membership, Role
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.matching import adapter, engine
@@ -24,11 +25,6 @@ from ressursvenn.matching.actions.matches import return_to_waiting_list
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
 from ressursvenn.volunteers.models import Volunteer
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _link(name: str, pk: int) -> str:
@@ -52,14 +48,14 @@ def propose_match(referral: Referral, volunteer: Volunteer, *, by: Any) -> Match
     ``proposed``, writes the audit trail and e-mails the volunteer a discreet notice.
     Raises ValidationError with a bokmål message naming what stopped it; nothing is changed then.
     """
-    _require(by, "matching.match_referral", referral)
+    require(by, "matching.match_referral", referral)
     referral = (
         Referral.objects.select_for_update()
         .select_related("municipality", "branch")
         .get(pk=referral.pk)
     )
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-    _require(by, "matching.match_referral", referral)  # the branch may have changed
+    require(by, "matching.match_referral", referral)  # the branch may have changed
     if referral.status != Referral.Status.ACCEPTED or not referral.has_consent:
         raise ValidationError(
             _(
@@ -159,10 +155,10 @@ def answer_proposal(match: Match, *, by: Any, accept: bool, reason: str = "") ->
     Side effects: audit trail; a discreet e-mail to the branch's group leaders.
     Refuses (ValidationError) when the proposal is no longer open or already answered.
     """
-    _require(by, "matching.answer_proposal", match)
+    require(by, "matching.answer_proposal", match)
     referral = Referral.objects.select_for_update().get(pk=match.referral_id)
     match = Match.objects.select_for_update().select_related("volunteer").get(pk=match.pk)
-    _require(by, "matching.answer_proposal", match)
+    require(by, "matching.answer_proposal", match)
     if match.status != Match.Status.PROPOSED:
         raise ValidationError(_("Forslaget gjelder ikke lenger."))
     if match.volunteer_answer != Match.Answer.PENDING:

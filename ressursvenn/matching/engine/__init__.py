@@ -19,6 +19,7 @@ from .profiles import (
 from .ranking import Ranking, Suggestion, evaluate, rank
 from .rules import (
     CONFLICT_AREA,
+    EARLIER_PROPOSAL,
     EXCLUDED_AREA,
     EXCLUDED_VOLUNTEER,
     HARD_RULE_TEXT,
@@ -51,6 +52,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "DIGITAL",
     "DISTANCE",
+    "EARLIER_PROPOSAL",
     "EARTH_RADIUS_KM",
     "EXCLUDED_AREA",
     "EXCLUDED_VOLUNTEER",

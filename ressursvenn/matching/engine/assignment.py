@@ -267,7 +267,7 @@ def _pair_matrices(
             ok &= ~_overlaps(p_excluded[rows], v_home)
             ok &= _within(p_required[rows], v_languages)
             for offset, p in enumerate(women[rows]):
-                for excluded_id in p.excluded_volunteers:
+                for excluded_id in p.excluded_volunteers | p.earlier_volunteers:
                     j = column.get(id_key(excluded_id))
                     if j is not None:
                         ok[offset, j] = False

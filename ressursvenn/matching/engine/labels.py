@@ -77,6 +77,9 @@ INTEREST_LABELS: Mapping[str, str] = {
     "religion": "tro og livssyn",
 }
 
+EARLIER_PROPOSAL_TEXT = "Har hatt et forslag for henne som ble avslått eller avbrutt"
+"""The hard rule ``earlier_proposal``: the pair was tried before and did not go on."""
+
 _NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
 """Puts æ, ø, å after z, in that order, as the Norwegian alphabet does."""
 

@@ -43,6 +43,7 @@ _PARTICIPANT_SETS = (
     "modes",
     "excluded_areas",
     "excluded_volunteers",
+    "earlier_volunteers",
 )
 
 
@@ -94,6 +95,8 @@ class ParticipantProfile:
     excluded_areas: frozenset[str] = frozenset()
     """Municipality or district codes the crisis centre excluded for her safety."""
     excluded_volunteers: frozenset[ProfileId] = field(default_factory=frozenset)
+    earlier_volunteers: frozenset[ProfileId] = field(default_factory=frozenset)
+    """Volunteers whose earlier proposal or match for her was declined or cancelled."""
     waiting_days: int = 0
 
     def __post_init__(self) -> None:

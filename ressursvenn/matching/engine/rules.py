@@ -11,11 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import TypeAlias
 
 from .geo import DEG, EARTH_RADIUS_KM, TOLERANCE_KM, _haversine
+from .labels import EARLIER_PROPOSAL_TEXT
 from .profiles import DIGITAL, IN_PERSON, ParticipantProfile, VolunteerProfile
 
 NOT_ELIGIBLE = "not_eligible"
 NO_CAPACITY = "no_capacity"
 EXCLUDED_VOLUNTEER = "excluded_volunteer"
+EARLIER_PROPOSAL = "earlier_proposal"
 CONFLICT_AREA = "conflict_area"
 EXCLUDED_AREA = "excluded_area"
 REQUIRED_LANGUAGE = "required_language"
@@ -26,6 +28,7 @@ HARD_RULES: tuple[str, ...] = (
     NOT_ELIGIBLE,
     NO_CAPACITY,
     EXCLUDED_VOLUNTEER,
+    EARLIER_PROPOSAL,
     CONFLICT_AREA,
     EXCLUDED_AREA,
     REQUIRED_LANGUAGE,
@@ -38,6 +41,7 @@ HARD_RULE_TEXT: Mapping[str, str] = {
     NOT_ELIGIBLE: "Ikke godkjent, politiattesten er ikke gyldig, eller har pause",
     NO_CAPACITY: "Har ikke plass til flere",
     EXCLUDED_VOLUNTEER: "Utelukket for denne kvinnen",
+    EARLIER_PROPOSAL: EARLIER_PROPOSAL_TEXT,
     CONFLICT_AREA: "Har oppgitt en konflikt med området hennes",
     EXCLUDED_AREA: "Bor i et område krisesenteret har utelukket",
     REQUIRED_LANGUAGE: "Snakker ikke språket hun trenger",
@@ -57,6 +61,7 @@ class Context:
         "availability",
         "check",
         "cos_lat",
+        "earlier_ids",
         "excluded_areas",
         "excluded_ids",
         "extra_languages",
@@ -76,6 +81,7 @@ class Context:
         p = participant
         self.participant = p
         self.excluded_ids = frozenset(str(i) for i in p.excluded_volunteers)
+        self.earlier_ids = frozenset(str(i) for i in p.earlier_volunteers)
         own = {p.municipality}
         if p.district is not None:
             own.add(p.district)
@@ -103,6 +109,7 @@ class Context:
         # A closure over local names: this runs once per volunteer, 20,000 times for one
         # woman, and local names are the fastest to read in CPython.
         excluded_ids = self.excluded_ids
+        earlier_ids = self.earlier_ids
         own_areas = self.own_areas
         excluded_areas = self.excluded_areas
         required = self.required_languages
@@ -119,6 +126,8 @@ class Context:
                 return NO_CAPACITY
             if excluded_ids and str(v.id) in excluded_ids:
                 return EXCLUDED_VOLUNTEER
+            if earlier_ids and str(v.id) in earlier_ids:
+                return EARLIER_PROPOSAL
             if v.conflict_areas and not own_areas.isdisjoint(v.conflict_areas):
                 return CONFLICT_AREA
             if excluded_areas and (

@@ -77,11 +77,15 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One factor's contribution to a suggestion's score, with a plain bokmål sentence."""
+    """One factor's contribution to a suggestion's score, with a plain bokmål sentence.
+
+    ``neutral``: she stated no wish for this factor (no needs, times, languages or age wish),
+    so every volunteer gets the same points for it: not a merit of this volunteer."""
 
     factor: str
     points: int
     text: str
+    neutral: bool = False
 
 
 def round_half_up(value: float) -> int:
@@ -167,7 +171,7 @@ def sentences(
         availability_labels = {**availability_labels, **labels}
 
     shared = labelled(ctx.interests & v.interests, interest_labels)
-    interests = f"Begge liker {join_nb(shared)}" if shared else "Ingen felles interesser registrert"
+    interests = f"Begge liker {join_nb(shared)}" if shared else "Ingen felles interesser"
 
     if not ctx.needs:
         needs = "Ingen særskilte behov oppgitt"
@@ -242,4 +246,18 @@ def reasons(
     """The reasons for a pair that passed the hard rules, one per factor in ``FACTORS`` order."""
     raw = contributions(weights.as_tuple(), fractions(ctx, v, mode, km))
     texts = sentences(ctx, v, mode, km, labels)
-    return tuple(map(Reason, FACTORS, points_of(raw), texts))
+    return tuple(map(Reason, FACTORS, points_of(raw), texts, no_wish(ctx)))
+
+
+def no_wish(ctx: Context) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """Per factor, in ``FACTORS`` order: she stated nothing to compare, so the factor gives
+    every volunteer the same points (``Reason.neutral``)."""
+    no_languages = not ctx.extra_languages and not ctx.required_languages
+    return (
+        False,
+        not ctx.needs,
+        ctx.preferred_age is None,
+        not ctx.availability,
+        False,
+        no_languages,
+    )

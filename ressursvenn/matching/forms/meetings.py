@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.matching.actions.meetings import check_time, month_range
 from ressursvenn.matching.models import Match, MatchingMeeting
 
@@ -64,7 +65,7 @@ class MeetingForm(forms.Form):
             "hvor. Video: en lenke med et tilfeldig romnavn lages og vises på koblingssiden."
         ),
     )
-    place = forms.CharField(
+    place = CleanCharField(
         label=_("Sted (bare for offentlig sted)"),
         required=False,
         max_length=80,
@@ -121,7 +122,11 @@ class MeetingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("mode") == MatchingMeeting.Mode.PUBLIC_PLACE and not data.get("place"):
+        if (
+            data.get("mode") == MatchingMeeting.Mode.PUBLIC_PLACE
+            and not data.get("place")
+            and "place" not in self.errors
+        ):
             self.add_error("place", _("Beskriv kort hvor dere møtes."))
         day, time = data.get("date"), data.get("time")
         if day is not None and time is not None:
@@ -171,7 +176,8 @@ class OutcomeForm(forms.Form):
         help_text=_("Fra datoen for koblingsmøtet."),
         error_messages={"invalid_choice": _("Velg en varighet fra listen.")},
     )
-    reason = forms.CharField(
+    reason = CleanCharField(
+        multiline=True,
         label=_("Begrunnelse (når det ikke blir noe av)"),
         required=False,
         max_length=1000,
@@ -197,13 +203,15 @@ class OutcomeForm(forms.Form):
         if (
             data.get("outcome") == MatchingMeeting.Outcome.STOP
             and not data.get("reason", "").strip()
+            and "reason" not in self.errors
         ):
             self.add_error("reason", _("Skriv hvorfor det ikke blir noe av."))
         return data
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
+        multiline=True,
         label=_("Hvorfor avbrytes koblingen?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

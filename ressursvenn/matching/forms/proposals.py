@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.participants.models import Referral
 from ressursvenn.volunteers.models import Volunteer
@@ -94,7 +95,8 @@ class AnswerForm(forms.Form):
             "invalid_choice": _("Svar ja eller nei."),
         },
     )
-    reason = forms.CharField(
+    reason = CleanCharField(
+        multiline=True,
         label=_("Hvorfor ikke? (valgfritt)"),
         help_text=_(
             "Bare gruppelederen ser dette. Skriv ikke noe om kvinnen du ikke trenger å skrive."

@@ -46,11 +46,12 @@ ENTRIES = {
         ),
         kwargs=_referral,
     ),
-    # POST only; the leader's empty POST goes back to the candidates with a message.
+    # GET is the confirmation (without a volunteer it goes back to the candidates with a
+    # message); the leader's empty POST goes back to the candidates with a message.
     "matching:propose": Entry(
         signed_in(
-            {"leader": (NOT_ALLOWED, REDIRECT), "other_leader": (NOT_ALLOWED, NOT_FOUND)},
-            refused=(NOT_ALLOWED, FORBIDDEN),
+            {"leader": (REDIRECT, REDIRECT), "other_leader": (NOT_FOUND, NOT_FOUND)},
+            refused=(FORBIDDEN, FORBIDDEN),
         ),
         kwargs=_referral,
     ),

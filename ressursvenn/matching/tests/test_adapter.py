@@ -245,3 +245,27 @@ def test_profiles_take_the_same_queries_for_one_and_many(world: Any) -> None:
         referral = factories.referral(world.centre, world.branch, status="matched")
         factories.match(referral, row, status=Match.Status.ACTIVE)
     assert count() == one == 2  # the branch policies (references?) and the volunteers
+
+
+@pytest.mark.parametrize("prefetched", [True, False])
+def test_earlier_declined_or_cancelled_matches_become_a_hard_rule(
+    world: Any, prefetched: bool
+) -> None:
+    referral = factories.referral(world.centre, world.branch)
+    declined = world.volunteer.volunteer
+    cancelled = factories.volunteer(world.branch, full_name="Berit Avbrutt")
+    closed = factories.volunteer(world.branch, full_name="Cecilie Ferdig")
+    factories.match(referral, declined, status="cancelled", volunteer_answer="no")
+    factories.match(referral, cancelled, status="cancelled", volunteer_answer="yes")
+    factories.match(referral, closed, status="closed", volunteer_answer="yes")
+    other = factories.referral(world.centre, world.branch, first_name="Annen")
+    factories.match(other, factories.volunteer(world.branch), status="cancelled")
+    rows = Referral.objects.filter(pk=referral.pk)
+    row = adapter.referrals_for_matching(rows).get() if prefetched else rows.get()
+    profile = adapter.participant_profile(row)
+    assert profile.earlier_volunteers == frozenset({declined.pk, cancelled.pk})
+    ranking = engine.rank(profile, adapter.volunteer_profiles([world.branch.pk]))
+    assert ranking.excluded[engine.EARLIER_PROPOSAL] == 2
+    assert adapter.rule_text(engine.EARLIER_PROPOSAL) == (
+        "Har hatt et forslag for henne som ble avslått eller avbrutt"
+    )

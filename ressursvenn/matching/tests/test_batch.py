@@ -116,3 +116,41 @@ def test_batch_query_count_does_not_grow(client: Any, world: Any) -> None:
         response = client.get(url)
     assert len(response.context["pairs"]) == 5
     assert len(many) == len(one)
+
+
+def test_a_volunteer_with_one_free_place_is_never_in_two_pairs(client: Any, world: Any) -> None:
+    best = factories.volunteer(
+        world.branch,
+        full_name="Dalia Best",
+        interests=["knitting", "cooking"],
+        offers=["housing"],
+        capacity=2,
+    )
+    factories.match(
+        factories.referral(world.centre, world.branch, status="matched", first_name="Tidligere"),
+        best,
+        status="active",
+    )  # one of her two places is taken
+    second = world.volunteer.volunteer
+    anna = _woman(world, "Anna", 10, interests=["knitting", "cooking"], needs=["housing"])
+    bodil = _woman(world, "Bodil", 20, interests=["knitting", "cooking"], needs=["housing"])
+    response = login(client, world.leader).get(reverse("matching:batch"))
+    pairs = [(p.referral.pk, p.candidate.volunteer_id) for p in response.context["pairs"]]
+    assert [volunteer for _woman_pk, volunteer in pairs].count(best.pk) == 1
+    assert sorted(volunteer for _w, volunteer in pairs) == sorted([best.pk, second.pk])
+    assert {woman for woman, _v in pairs} == {anna.pk, bodil.pk}
+    dalia = next(p for p in response.context["pairs"] if p.candidate.volunteer_id == best.pk)
+    assert dalia.candidate.free_places == 1
+    places = {p.first_name: (p.free, p.proposed) for p in response.context["places"]}
+    assert places == {"Dalia": (1, 1), "Vera": (1, 1)}
+    html = " ".join(response.content.decode().split())
+    assert "1 ledig plass" in html
+    assert "Ledige plasser" in html
+
+
+def test_the_batch_never_re_proposes_a_cancelled_pair(client: Any, world: Any) -> None:
+    hiker = world.volunteer.volunteer
+    anna = _woman(world, "Anna", 10)
+    factories.match(anna, hiker, status="cancelled")
+    response = login(client, world.leader).get(reverse("matching:batch"))
+    assert response.context["pairs"] == []

@@ -106,6 +106,8 @@ def test_candidates_with_reasons_and_exclusions(client: Any, world: Any) -> None
         ("Ikke godkjent, politiattesten er ikke gyldig, eller har pause", 1),
         ("For langt unna for å møtes, og ikke digitalt", 1),
     ]
+    propose = reverse("matching:propose", args=[referral.pk])
+    assert html.count(f'<form method="get" action="{propose}">') == 2
     assert html.count('name="volunteer"') == 2
     assert best.full_name not in html  # first names only
     event = AccessEvent.objects.get(object_type="participants.referral")
@@ -247,3 +249,180 @@ def test_propose_refused_for_others_with_real_data(
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED
     assert mail.outbox == []
+
+
+def _confirm_url(referral: Any, volunteer: Any, **extra: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in {"volunteer": volunteer.pk, **extra}.items())
+    return f"{reverse('matching:propose', args=[referral.pk])}?{query}"
+
+
+def test_foresla_shows_a_confirmation_and_sends_nothing(client: Any, world: Any) -> None:
+    referral = _waiting(world, 5, first_name="Amina")
+    volunteer = world.volunteer.volunteer
+    response = login(client, world.leader).get(_confirm_url(referral, volunteer))
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert "Du foreslår Vera som ressursvenn for Amina." in html
+    assert "Vera får en e-post og blir spurt om hun vil bli ressursvenn for Amina." in html
+    assert "Bekreft og send forslaget" in html
+    assert response.context["candidate"].volunteer_id == volunteer.pk
+    assert Match.objects.count() == 0
+    assert mail.outbox == []
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_confirmation_sends_once_even_when_submitted_twice(client: Any, world: Any) -> None:
+    referral = _waiting(world, 5)
+    volunteer = world.volunteer.volunteer
+    login(client, world.leader)
+    url = reverse("matching:propose", args=[referral.pk])
+    first = client.post(url, {"volunteer": volunteer.pk})
+    assert first.status_code == 302
+    second = client.post(url, {"volunteer": volunteer.pk}, follow=True)
+    assert second.redirect_chain[-1][0] == reverse("matching:waiting_list")
+    assert "Forslaget er allerede sendt til ressursvennen." in second.content.decode()
+    assert list(Match.objects.values_list("referral", "volunteer")) == [(referral.pk, volunteer.pk)]
+    assert [m.subject for m in mail.outbox] == ["Du har en ny forespørsel"]
+
+
+def test_confirmation_without_a_volunteer_or_for_an_excluded_one_goes_back(
+    client: Any, world: Any
+) -> None:
+    volunteer = world.volunteer.volunteer
+    referral = _waiting(world, 5, excluded_volunteers=[volunteer])
+    login(client, world.leader)
+    response = client.get(reverse("matching:propose", args=[referral.pk]), follow=True)
+    assert "Velg en ressursvenn fra listen." in response.content.decode()
+    response = client.get(_confirm_url(referral, volunteer), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("matching:candidates", args=[referral.pk])
+    assert "Denne ressursvennen kan ikke foreslås: Utelukket for denne kvinnen." in (
+        response.content.decode()
+    )
+    assert Match.objects.count() == 0
+
+
+def test_confirmation_when_she_already_has_a_proposal_goes_back(client: Any, world: Any) -> None:
+    referral = _waiting(world, 5, status="proposed")
+    factories.match(referral, factories.volunteer(world.branch, full_name="Berit Annen"))
+    response = login(client, world.leader).get(
+        _confirm_url(referral, world.volunteer.volunteer), follow=True
+    )
+    assert "Hun står ikke på ventelisten nå" in response.content.decode()
+    assert Match.objects.count() == 1
+
+
+def test_reasons_are_split_into_fits_and_fits_less(client: Any, world: Any) -> None:
+    referral = _waiting(
+        world,
+        5,
+        first_name="Muna",
+        interests=["hiking"],
+        needs=["housing"],
+        availability=["weekends"],
+        languages=[],
+    )
+    volunteer = world.volunteer.volunteer
+    response = login(client, world.leader).get(reverse("matching:candidates", args=[referral.pk]))
+    (candidate,) = response.context["candidates"]
+    assert [r.text for r in candidate.fits] == [
+        "Begge liker turgåing",
+        "Samme kommune",
+    ]
+    assert [r.text for r in candidate.fits_less] == [
+        "Tilbyr ikke hjelp med det hun har behov for",
+        "Ingen felles tidspunkter",
+    ]
+    # No age wish and no other languages: the same for every volunteer, not a merit.
+    assert [r.text for r in candidate.same_for_all] == [
+        "Ingen ønsker om alder",
+        "Ingen språk oppgitt",
+    ]
+    assert all(r.points == 0 for r in candidate.fits_less)
+    html = " ".join(response.content.decode().split())
+    assert "Hvorfor" not in html
+    assert "Passer mindre godt" in html
+    assert "Likt for alle ressursvenner: ingen ønsker om alder (10 poeng)" in html
+    profile = reverse("volunteers:detail", args=[volunteer.pk])
+    assert f'href="{profile}"' in html
+
+
+def test_no_shared_interests_reads_plainly(client: Any, world: Any) -> None:
+    referral = _waiting(world, 5, interests=["music"])
+    response = login(client, world.leader).get(reverse("matching:candidates", args=[referral.pk]))
+    (candidate,) = response.context["candidates"]
+    assert [r.text for r in candidate.fits_less][:1] == ["Ingen felles interesser"]
+
+
+def test_region_candidates_of_another_branch_get_no_profile_link(client: Any, world: Any) -> None:
+    bodo = factories.branch("Bodø Sanitetsforening", "1804")
+    far = factories.volunteer(bodo, full_name="Frida Fjern")
+    referral = factories.referral(world.other_centre, world.other_branch)
+    response = login(client, world.other_leader).get(
+        reverse("matching:candidates", args=[referral.pk]), {"region": "on"}
+    )
+    html = response.content.decode()
+    assert reverse("volunteers:detail", args=[far.pk]) not in html
+    own = world.other_volunteer.volunteer
+    assert reverse("volunteers:detail", args=[own.pk]) in html
+
+
+def test_an_earlier_cancelled_pair_is_counted_with_the_exclusions(client: Any, world: Any) -> None:
+    referral = _waiting(world, 5)
+    volunteer = world.volunteer.volunteer
+    factories.match(referral, volunteer, status="cancelled", volunteer_answer="no")
+    response = login(client, world.leader).get(reverse("matching:candidates", args=[referral.pk]))
+    assert response.context["candidates"] == []
+    assert response.context["excluded"] == [
+        ("Har hatt et forslag for henne som ble avslått eller avbrutt", 1)
+    ]
+    response = client.post(
+        reverse("matching:propose", args=[referral.pk]), {"volunteer": volunteer.pk}, follow=True
+    )
+    assert "Har hatt et forslag for henne som ble avslått eller avbrutt" in (
+        response.content.decode()
+    )
+    assert Match.objects.filter(status="proposed").count() == 0
+
+
+def _planned(world: Any, referral: Any, volunteer: Any, starts_at: Any) -> Any:
+    from ressursvenn.matching.models import MatchingMeeting
+
+    match = factories.match(referral, volunteer, status="meeting_planned", volunteer_answer="yes")
+    MatchingMeeting.objects.create(
+        match=match, starts_at=starts_at, mode="video", planned_by=world.leader
+    )
+    return match
+
+
+def test_waiting_list_shows_the_answer_and_the_next_step(client: Any, world: Any) -> None:
+    said_yes = _waiting(world, 9, first_name="Berit", status="proposed")
+    match = factories.match(said_yes, world.volunteer.volunteer, volunteer_answer="yes")
+    response = login(client, world.leader).get(reverse("matching:waiting_list"))
+    html = " ".join(response.content.decode().split())
+    assert response.context["rows"][0]["state"].text == "Ressursvennen har sagt ja"
+    assert "Ressursvennen har sagt ja" in html
+    plan = reverse("matching:meeting_plan", args=[match.pk])
+    assert f'<a class="ds-link" href="{plan}">Planlegg koblingsmøtet</a>' in html
+    assert "Forslag sendt" not in html
+
+
+def test_waiting_list_and_match_pages_word_a_planned_meeting_the_same(
+    client: Any, world: Any
+) -> None:
+    referral = _waiting(world, 9, first_name="Berit", status="proposed")
+    starts = timezone.make_aware(datetime.datetime(2030, 3, 5, 10, 0))
+    match = _planned(world, referral, world.volunteer.volunteer, starts)
+    login(client, world.leader)
+    texts = []
+    waiting = client.get(reverse("matching:waiting_list"))
+    texts.append(waiting.context["rows"][0]["state"].text)
+    listing = client.get(reverse("matching:matches"))
+    texts.append(listing.context["rows"][0]["state"].text)
+    detail = client.get(reverse("matching:match_detail", args=[match.pk]))
+    texts.append(detail.context["state"].text)
+    assert texts == ["Koblingsmøte 5. mars 2030 kl. 10:00"] * 3
+    for response in (waiting, listing, detail):
+        html = " ".join(response.content.decode().split())
+        assert "Koblingsmøte 5. mars 2030 kl. 10:00" in html
+        assert "Forslag sendt" not in html

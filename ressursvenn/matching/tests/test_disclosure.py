@@ -22,7 +22,7 @@ STATES = ["proposed", "meeting_planned", "cancelled", "active", "paused", "endin
 # Contact details are shared after the koblingsmøte led to a match, until the match is closed.
 SHARED = {"active", "paused", "ending"}
 
-WOMAN_BASIC = {"first_name", "age_band", "area", "interests"}
+WOMAN_BASIC = {"first_name", "age_band", "area", "interests", "needs", "availability", "modes"}
 WOMAN_CONTACT_KEYS = {"contact_channel", "contact_value", "contact_times", "may_leave_message"}
 WOMAN_FULL = {
     "first_name",

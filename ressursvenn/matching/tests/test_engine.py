@@ -10,6 +10,7 @@ from ressursvenn.matching.engine import (
     CONFLICT_AREA,
     DEFAULT_WEIGHTS,
     DIGITAL,
+    EARLIER_PROPOSAL,
     EXCLUDED_AREA,
     EXCLUDED_VOLUNTEER,
     FACTORS,
@@ -115,6 +116,7 @@ def test_a_plain_pair_passes_every_rule() -> None:
 def test_exclusion_counts_use_the_first_failing_rule_and_sum_to_the_excluded() -> None:
     p = make_participant(
         excluded_volunteers={3},
+        earlier_volunteers={3, 10},
         excluded_areas={"4601"},
         required_languages={"ar"},
         modes={IN_PERSON},
@@ -129,6 +131,7 @@ def test_exclusion_counts_use_the_first_failing_rule_and_sum_to_the_excluded() -
         make_volunteer(7, languages={"ar"}, modes={DIGITAL}),  # no_common_mode
         make_volunteer(8, languages={"ar"}, location=None),  # too_far
         make_volunteer(9, languages={"ar"}),  # a candidate
+        make_volunteer(10, languages={"ar"}, conflict_areas={"0301"}),  # earlier before conflict
     ]
     ranking = rank(p, volunteers)
     assert list(ranking.excluded) == list(HARD_RULES)
@@ -136,6 +139,7 @@ def test_exclusion_counts_use_the_first_failing_rule_and_sum_to_the_excluded() -
         NOT_ELIGIBLE: 1,
         NO_CAPACITY: 1,
         EXCLUDED_VOLUNTEER: 1,
+        EARLIER_PROPOSAL: 1,
         CONFLICT_AREA: 1,
         EXCLUDED_AREA: 1,
         REQUIRED_LANGUAGE: 1,
@@ -143,8 +147,22 @@ def test_exclusion_counts_use_the_first_failing_rule_and_sum_to_the_excluded() -
         TOO_FAR: 1,
     }
     assert [s.volunteer_id for s in ranking.suggestions] == [9]
-    assert ranking.excluded_total + len(ranking.suggestions) == ranking.considered == 9
+    assert ranking.excluded_total + len(ranking.suggestions) == ranking.considered == 10
     assert set(HARD_RULE_TEXT) == set(HARD_RULES)
+
+
+def test_an_earlier_declined_or_cancelled_pair_is_never_proposed_again() -> None:
+    p = make_participant(earlier_volunteers={"1"})
+    best, other = make_volunteer(1, interests={"hiking"}), make_volunteer(2)
+    assert failing_rule(p, best) == EARLIER_PROPOSAL
+    assert failing_rule(p, other) is None
+    ranking = rank(p, [best, other])
+    assert [s.volunteer_id for s in ranking.suggestions] == [2]
+    assert ranking.excluded[EARLIER_PROPOSAL] == 1
+    assert [(a.participant_id, a.volunteer_id) for a in assign([p], [best])] == []
+    assert HARD_RULE_TEXT[EARLIER_PROPOSAL] == (
+        "Har hatt et forslag for henne som ble avslått eller avbrutt"
+    )
 
 
 def test_too_far_in_person_but_both_digital_is_a_digital_pair() -> None:
@@ -237,8 +255,8 @@ def test_score_and_reasons_of_a_worked_example() -> None:
             "Begge liker chess, kunst, musikk og 2 til",
             20,
         ),
-        ({"hiking", "music"}, {"cooking"}, "Ingen felles interesser registrert", 0),
-        (set(), {"cooking"}, "Ingen felles interesser registrert", 0),
+        ({"hiking", "music"}, {"cooking"}, "Ingen felles interesser", 0),
+        (set(), {"cooking"}, "Ingen felles interesser", 0),
     ],
 )
 def test_interests_reason(hers: set[str], theirs: set[str], text: str, points: int) -> None:

@@ -190,3 +190,85 @@ def test_cancel_by_outsiders_is_404(world: World, as_user: Any, persona: str) ->
     assert "Amina" not in response.content.decode()
     match.refresh_from_db()
     assert match.status == Match.Status.PROPOSED
+
+
+def test_the_match_page_shows_the_volunteers_yes_and_the_next_step(
+    world: World, as_user: Any
+) -> None:
+    match = build_match(world)  # proposed, the volunteer said yes
+    response = as_user(world.leader).get(reverse("matching:match_detail", args=[match.pk]))
+    html = " ".join(response.content.decode().split())
+    assert response.context["state"].text == "Ressursvennen har sagt ja"
+    assert '<td data-field="status">Ressursvennen har sagt ja</td>' in html
+    assert "Foreslått" not in html
+    plan = reverse("matching:meeting_plan", args=[match.pk])
+    assert f'href="{plan}">Planlegg koblingsmøtet</a>' in html
+    assert "Ressursvennen har sagt ja. Neste steg: planlegg koblingsmøtet" in html
+    assert '<td data-field="answer"> Ja' in html
+    # Staff see the answer, not the leader's next step.
+    response = as_user(world.staff).get(reverse("matching:match_detail", args=[match.pk]))
+    assert response.context["state"].text == "Ressursvennen har sagt ja"
+    assert plan not in response.content.decode()
+
+
+def test_the_match_list_shows_answer_status_and_meeting_date(world: World, as_user: Any) -> None:
+    waiting = factories.referral(world.centre, world.branch, status="proposed")
+    asked = factories.match(waiting, factories.volunteer(world.branch, full_name="Berit Ny"))
+    at = timezone.make_aware(datetime.datetime(2030, 3, 5, 10, 0))
+    planned = build_match(world, status="meeting_planned", meeting_at=at)
+    MatchingMeeting.objects.filter(match=planned).update(outcome="continue")
+    Match.objects.filter(pk=planned.pk).update(status="active")
+    response = as_user(world.leader).get(reverse("matching:matches"))
+    states = {row["match"].pk: row["state"].text for row in response.context["rows"]}
+    assert states == {
+        asked.pk: "Forslag sendt, venter på svar fra ressursvennen",
+        planned.pk: "Aktiv",
+    }
+    html = " ".join(response.content.decode().split())
+    assert "Dato for koblingsmøtet" in html
+    assert "5. mars 2030 kl. 10:00" in html
+    assert "Begge vil fortsette" not in html
+
+
+def test_a_cancelled_match_shows_why_to_the_leader_only(world: World, as_user: Any) -> None:
+    match = build_match(world)
+    cancel_match(match, by=world.leader, reason="Hun flyttet til en annen by.")
+    url = reverse("matching:match_detail", args=[match.pk])
+    html = as_user(world.leader).get(url).content.decode()
+    assert 'data-field="cancel_reason"' in html
+    assert "Hun flyttet til en annen by." in html
+    for who in ("staff", "volunteer"):
+        html = as_user(getattr(world, who)).get(url).content.decode()
+        assert "Hun flyttet til en annen by." not in html
+
+
+def test_a_declined_proposal_shows_the_volunteers_no_and_reason(world: World, as_user: Any) -> None:
+    from ressursvenn.matching.actions.proposals import answer_proposal
+
+    referral = factories.referral(world.centre, world.branch)
+    match = factories.match(referral, world.volunteer.volunteer)
+    Referral.objects.filter(pk=referral.pk).update(status="proposed")
+    answer_proposal(match, by=world.volunteer, accept=False, reason="Har ikke tid nå.")
+    response = as_user(world.leader).get(reverse("matching:match_detail", args=[match.pk]))
+    html = " ".join(response.content.decode().split())
+    assert response.context["state"].text == "Avbrutt: ressursvennen sa nei"
+    assert "Har ikke tid nå." in html
+    assert '<td data-field="answer"> Nei' in html
+
+
+def test_the_womans_phone_is_a_tel_link_once_the_match_started(world: World, as_user: Any) -> None:
+    match = build_match(world, status="active")  # contact_value "+47 912 34 567"
+    html = (
+        as_user(world.volunteer)
+        .get(reverse("matching:match_detail", args=[match.pk]))
+        .content.decode()
+    )
+    assert '<a class="ds-link" href="tel:+4791234567">+47 912 34 567</a>' in html
+    proposed = build_match(world)
+    Referral.objects.filter(pk=proposed.referral_id).update(contact_value="91234567")
+    html = (
+        as_user(world.volunteer)
+        .get(reverse("matching:match_detail", args=[proposed.pk]))
+        .content.decode()
+    )
+    assert "tel:" not in html  # before the koblingsmøte she sees no contact details

@@ -213,17 +213,31 @@ def test_proposal_page_shows_only_the_staged_facts(client: Any, world: Any) -> N
         district_id="030102",
         interests=["knitting"],
         needs=["finances"],
+        availability=["evenings"],
+        modes=["digital"],
         contact_value="+47 99999999",
         notes="Merknad fra senteret",
         children_count=3,
+        languages=["so"],
     )
     match = propose_match(referral, world.volunteer.volunteer, by=world.leader)
     response = login(client, world.volunteer).get(reverse("matching:proposal", args=[match.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    for shown in ("Amina", "30–39", "Grünerløkka", "Strikking"):
+    assert [fact.key for fact in response.context["woman"]] == [
+        "first_name",
+        "age_band",
+        "area",
+        "interests",
+        "needs",
+        "availability",
+        "modes",
+    ]
+    # What she needs to decide: what help, when and how (issue 8, item 13).
+    for shown in ("Amina", "30–39 år", "Grünerløkka", "Strikking", "Økonomi", "Kvelder"):
         assert shown in html
-    for hidden in ("99999999", "Merknad fra senteret", "Økonomi", "Oslo krisesenter"):
+    assert "Digitalt (video eller telefon)" in html
+    for hidden in ("99999999", "Merknad fra senteret", "Somali", "Oslo krisesenter"):
         assert hidden not in html
     title = html.split("<title>")[1].split("</title>")[0]
     assert " ".join(title.split()) == "Forespørsel – Ressursvenn"

@@ -5,44 +5,26 @@ What a role sees of the other party comes from `matching.disclosure` only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ressursvenn.lib.audit import record_access
+from ressursvenn.lib.access import add_errors, fetch, log_access, paginate, require
 from ressursvenn.matching import disclosure
 from ressursvenn.matching.actions.matches import CANCELLABLE, cancel_match
 from ressursvenn.matching.actions.meetings import can_plan
 from ressursvenn.matching.forms.meetings import CancelForm, MatchFilterForm, OutcomeForm
 from ressursvenn.matching.models import Match, MatchingMeeting
-
-PAGE_SIZE = 50
-
-
-def require_perm(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
+from ressursvenn.matching.status import match_state
 
 
-def add_errors(form: Form, error: ValidationError) -> None:
-    """Show an action's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
-
-
-def visible_match(request: HttpRequest, pk: int) -> Match:
-    """The match if the user may see it (404 otherwise), with what the pages show."""
+def fetch_match(request: HttpRequest, pk: int, *, perm: str = "matching.view_match") -> Match:
+    """The match if the user may see it (404) and holds `perm` on it (403), with what the
+    pages show. Not logged here: what is shown, and so logged, depends on the disclosure."""
     matches = Match.objects.visible_to(request.user).select_related(
         "referral__municipality",
         "referral__district",
@@ -52,8 +34,9 @@ def visible_match(request: HttpRequest, pk: int) -> Match:
         "branch",
         "meeting",
     )
-    match = get_object_or_404(matches, pk=pk)
-    require_perm(request, "matching.view_match", match)
+    match = fetch(request, matches, pk, perm="matching.view_match", log=False)
+    if perm != "matching.view_match":
+        require(request, perm, match)
     return match
 
 
@@ -68,9 +51,9 @@ def _log_access(request: HttpRequest, match: Match, shown: disclosure.Disclosure
     role = disclosure.ACCESS_ROLE[shown.viewer]
     organisation = match.referral.centre if shown.viewer == disclosure.CENTRE else match.branch
     if shown.woman:
-        record_access(match.referral, user=request.user, role=role, organisation=organisation)
+        log_access(request, match.referral, role=role, organisation=organisation)
     if shown.volunteer:
-        record_access(match.volunteer, user=request.user, role=role, organisation=organisation)
+        log_access(request, match.volunteer, role=role, organisation=organisation)
 
 
 def render_detail(
@@ -109,13 +92,18 @@ def render_detail(
         "awaiting_answer": match.status == Match.Status.PROPOSED
         and match.volunteer_answer != Match.Answer.YES,
         "awaiting_meeting": planned and not may_record and meeting is not None,
+        "state": match_state(match, user),
+        # Why it was cancelled (a declined proposal's reason included): the leader only.
+        "cancel_reason": match.status_reason
+        if match.status == Match.Status.CANCELLED and shown.viewer == disclosure.LEADER
+        else "",
     }
     return render(request, "matching/matches/detail.html", context, status=status)
 
 
 @require_safe
 def match_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "matching.view_matches")
+    require(request, "matching.view_matches")
     form = MatchFilterForm(request.GET)
     matches = (
         Match.objects.visible_to(request.user)
@@ -124,19 +112,19 @@ def match_list(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid() and form.cleaned_data["status"]:
         matches = matches.filter(status=form.cleaned_data["status"])
-    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "matching/matches/list.html", {"form": form, "page": page})
+    page = paginate(request, matches)
+    rows = [{"match": match, "state": match_state(match, request.user)} for match in page]
+    return render(request, "matching/matches/list.html", {"form": form, "page": page, "rows": rows})
 
 
 @require_safe
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, visible_match(request, pk))
+    return render_detail(request, fetch_match(request, pk))
 
 
 @require_POST
 def match_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    match = visible_match(request, pk)
-    require_perm(request, "matching.cancel_match", match)
+    match = fetch_match(request, pk, perm="matching.cancel_match")
     if match.status not in CANCELLABLE:
         messages.error(request, _("Koblingen kan ikke avbrytes i denne fasen."))
         return redirect("matching:match_detail", match.pk)
@@ -152,4 +140,4 @@ def match_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Koblingen er avbrutt. Kvinnen er tilbake i køen."))
             return redirect("matching:match_detail", match.pk)
-    return render_detail(request, visible_match(request, pk), cancel_form=form)
+    return render_detail(request, fetch_match(request, pk), cancel_form=form)

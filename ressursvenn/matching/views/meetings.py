@@ -10,17 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from ressursvenn.lib.access import add_errors
 from ressursvenn.matching import calendar
 from ressursvenn.matching.actions.meetings import can_plan, plan_meeting, record_meeting_outcome
 from ressursvenn.matching.forms.meetings import MeetingForm, OutcomeForm
 from ressursvenn.matching.models import Match
-from ressursvenn.matching.views.matches import (
-    add_errors,
-    meeting_of,
-    render_detail,
-    require_perm,
-    visible_match,
-)
+from ressursvenn.matching.views.matches import fetch_match, meeting_of, render_detail
 
 
 def _stale(request: HttpRequest, error: ValidationError, match: Match) -> HttpResponse | None:
@@ -32,8 +27,7 @@ def _stale(request: HttpRequest, error: ValidationError, match: Match) -> HttpRe
 
 
 def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    match = visible_match(request, pk)
-    require_perm(request, "matching.plan_meeting", match)
+    match = fetch_match(request, pk, perm="matching.plan_meeting")
     if not can_plan(match):
         if match.status == Match.Status.PROPOSED:
             messages.error(request, _("Ressursvennen har ikke sagt ja ennå."))
@@ -63,7 +57,7 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    match = visible_match(request, pk)
+    match = fetch_match(request, pk)
     meeting = meeting_of(match)
     if meeting is None or match.status != Match.Status.MEETING_PLANNED:
         raise Http404
@@ -77,8 +71,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def meeting_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    match = visible_match(request, pk)
-    require_perm(request, "matching.record_meeting_outcome", match)
+    match = fetch_match(request, pk, perm="matching.record_meeting_outcome")
     meeting = meeting_of(match)
     if match.status != Match.Status.MEETING_PLANNED or meeting is None:
         messages.error(request, _("Det er ikke noe planlagt koblingsmøte å registrere utfall for."))

@@ -14,10 +14,12 @@ from django.utils import timezone
 from ressursvenn.accounts.models import Role
 from ressursvenn.conftest import World
 from ressursvenn.lib.models import AuditEvent
+from ressursvenn.lib.text import MESSAGE
 from ressursvenn.organisations.models import Cooperation, District, Municipality, Organisation
 from ressursvenn.tests import factories
 
 REFUSED = ("leader", "other_leader", "staff", "other_staff", "volunteer")
+INVISIBLE = str(MESSAGE)
 
 
 def _counts() -> tuple[int, int, int]:
@@ -207,6 +209,24 @@ def test_create_branch_writes_it_and_one_audit_event(world: World, as_user: Any)
     assert event.changes["districts"] == [None, ["030112", "030113"]]
 
 
+def test_create_normalises_the_name_to_nfc(world: World, as_user: Any) -> None:
+    data = {
+        "kind": "branch",
+        "name": "Ha\u030akon Sanitetsforening",
+        "municipality": "0301",
+        "municipalities": ["0301"],
+    }
+    response = as_user(world.coordinator).post(reverse("organisations:create"), data)
+    assert response.status_code == 302
+    assert Organisation.objects.filter(name="Håkon Sanitetsforening").count() == 1
+
+
+def test_list_search_with_invisible_characters_shows_a_message(world: World, as_user: Any) -> None:
+    response = as_user(world.coordinator).get(reverse("organisations:list"), {"q": "Oslo\u200b"})
+    assert response.status_code == 200
+    assert "usynlige tegn" in " ".join(response.context["form"].errors["q"])
+
+
 def test_create_crisis_centre(world: World, as_user: Any) -> None:
     data = {"kind": "crisis_centre", "name": "Krisesenteret i Stavanger", "municipality": "1103"}
     response = as_user(world.coordinator).post(reverse("organisations:create"), data)
@@ -261,6 +281,14 @@ def test_create_crisis_centre(world: World, as_user: Any) -> None:
         (
             {"kind": "branch", "name": "x" * 151, "municipalities": ["0301"]},
             {"name": ["Navnet kan være høyst 150 tegn (det har 151)."]},
+        ),
+        (
+            {"kind": "branch", "name": "Oslo\u202eforening", "municipalities": ["0301"]},
+            {"name": [INVISIBLE]},
+        ),
+        (
+            {"kind": "branch", "name": "Oslo\u200b Sanitet", "municipalities": ["0301"]},
+            {"name": [INVISIBLE]},
         ),
         (
             {"kind": "branch", "name": "Ny", "municipalities": ["9999"], "email": "ikke-e-post"},

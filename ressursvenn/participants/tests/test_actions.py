@@ -485,3 +485,106 @@ def test_withdrawing_a_proposed_referral_cancels_the_proposal(world: World) -> N
 
     match.refresh_from_db()
     assert match.status == "cancelled"
+
+
+# --- withdrawal with a planned koblingsmøte (issue 8, item 7) ----------------------------------
+
+
+def _planned_match(world: World) -> Any:
+    from ressursvenn.matching.actions.meetings import plan_meeting
+    from ressursvenn.matching.tests.access_meetings import build_match
+
+    match = build_match(world)
+    plan_meeting(
+        match,
+        by=world.leader,
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        duration_minutes=60,
+        mode="phone",
+    )
+    mail.outbox.clear()
+    return match
+
+
+def _cancellations() -> list[Any]:
+    return [message for message in mail.outbox if message.subject == "Avlyst møte i Ressursvenn"]
+
+
+@pytest.mark.parametrize("withdraw", ["consent", "referral"])
+def test_withdrawal_cancels_the_match_and_the_planned_meeting(
+    world: World, django_capture_on_commit_callbacks: Any, withdraw: str
+) -> None:
+    from ressursvenn.matching.models import Match, MatchingMeeting
+
+    match = _planned_match(world)
+    referral = Referral.objects.get(pk=match.referral_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        if withdraw == "consent":
+            actions.withdraw_consent(referral, by=world.staff)
+        else:
+            actions.withdraw_referral(referral, by=world.staff, reason="Flyttet")
+
+    match.refresh_from_db()
+    meeting = MatchingMeeting.objects.get(match=match)
+    referral.refresh_from_db()
+    reason = CONSENT_WITHDRAWN_REASON if withdraw == "consent" else "Henvisningen er trukket."
+    assert (match.status, match.status_reason, match.ended_on) == (
+        Match.Status.CANCELLED,
+        reason,
+        None,
+    )
+    assert meeting.outcome == MatchingMeeting.Outcome.STOP
+    # Everyone invited (centre contact, group leader, volunteer) gets the calendar cancellation.
+    cancellations = _cancellations()
+    assert sorted(message.to[0] for message in cancellations) == sorted(
+        [world.staff.email, world.leader.email, world.volunteer.email]
+    )
+    for message in cancellations:
+        part = message.message().get_payload()[1]
+        assert part.get_param("method") == "CANCEL"
+        assert "Amina" not in message.body
+    # The woman's referral as the rule says: withdrawn, off the waiting list, never back on it.
+    assert referral.status == Status.WITHDRAWN
+    assert (referral.consent_withdrawn_at is not None) == (withdraw == "consent")
+    assert list(Referral.objects.waiting()) == []
+    assert list(
+        AuditEvent.objects.filter(
+            action__in=["match.cancel", "meeting.cancel", "referral.back_to_waiting_list"]
+        )
+        .order_by("pk")
+        .values_list("action", "object_id")
+    ) == [("match.cancel", str(match.pk)), ("meeting.cancel", str(meeting.pk))]
+
+
+def test_withdrawing_consent_of_an_active_match_ends_it_today(world: World) -> None:
+    from ressursvenn.matching.models import Match
+
+    referral = factories.referral(world.centre, world.branch, status="matched")
+    match = factories.match(referral, world.volunteer.volunteer, status="active")  # type: ignore[attr-defined]
+    actions.withdraw_consent(referral, by=world.staff)
+    match.refresh_from_db()
+    assert (match.status, match.ended_on) == (Match.Status.CANCELLED, timezone.localdate())
+    assert _cancellations() == []
+
+
+def test_a_failing_hook_rolls_the_withdrawal_back(world: World, monkeypatch: Any) -> None:
+    from ressursvenn.participants import hooks
+
+    def broken(referral: Referral, *, by: Any, reason: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hooks, "on_referral_withdrawn", [*hooks.on_referral_withdrawn, broken])
+    match = _planned_match(world)
+    referral = Referral.objects.get(pk=match.referral_id)
+    before = _state(referral)
+    with pytest.raises(RuntimeError):
+        actions.withdraw_consent(referral, by=world.staff)
+    match.refresh_from_db()
+    assert (_state(referral), match.status) == (before, "meeting_planned")
+
+
+def test_matching_registers_its_withdrawal_handler() -> None:
+    from ressursvenn.matching.actions.matches import cancel_for_withdrawn_referral
+    from ressursvenn.participants import hooks
+
+    assert hooks.on_referral_withdrawn == [cancel_for_withdrawn_referral]

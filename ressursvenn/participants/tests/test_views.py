@@ -17,6 +17,7 @@ from ressursvenn.accounts.models import Role
 from ressursvenn.conftest import World, login
 from ressursvenn.lib.models import AccessEvent, AuditEvent
 from ressursvenn.organisations.models import Organisation
+from ressursvenn.participants.forms import FULL_NAME_MESSAGE
 from ressursvenn.participants.models import ConsentText, Referral
 from ressursvenn.tests import factories
 
@@ -506,6 +507,9 @@ def test_leader_accepts(world: World, as_user: Any) -> None:
     response = as_user(world.leader).post(
         reverse("participants:accept", args=[referral.pk]), follow=True
     )
+    # Straight on to her candidates (issue 8, item 10), with the success message there.
+    assert response.redirect_chain == [(reverse("matching:candidates", args=[referral.pk]), 302)]
+    assert response.status_code == 200
     assert "Hun står nå på ventelisten." in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
@@ -519,6 +523,7 @@ def test_double_accept_shows_a_message_and_changes_nothing(world: World, as_user
     referral.refresh_from_db()
     before = (referral.waiting_since, _counts())
     response = client.post(reverse("participants:accept", args=[referral.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("participants:detail", args=[referral.pk]), 302)]
     assert "kan ikke tas imot nå" in response.content.decode()
     referral.refresh_from_db()
     assert (referral.waiting_since, _counts()) == before
@@ -663,3 +668,31 @@ def test_centre_does_not_see_excluded_volunteers(world: World, as_user: Any) -> 
         as_user(world.staff).get(reverse("participants:exclusions", args=[referral.pk])).status_code
         == 403
     )
+
+
+# --- the new-referral form (issue 8, item 15) ------------------------------------------------
+
+
+def test_full_name_shows_the_confirmation_box_and_saves_nothing(world: World, as_user: Any) -> None:
+    client = as_user(world.staff)
+    blank = client.get(reverse("participants:create")).content.decode()
+    assert "Ja, dette er bare fornavnet" not in blank
+    assert "<summary>Flere språk</summary>" in blank
+    before = _counts()
+    response = client.post(
+        reverse("participants:create"), _valid_post(world, first_name="Solveig Hansen")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _errors(response) == {"first_name": [str(FULL_NAME_MESSAGE)]}
+    assert 'name="first_name_confirmed"' in html
+    assert "Ja, dette er bare fornavnet" in html
+    assert _counts() == before
+
+    response = client.post(
+        reverse("participants:create"),
+        _valid_post(world, first_name="Solveig Hansen", first_name_confirmed="on"),
+    )
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert referral.first_name == "Solveig Hansen"

@@ -10,11 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ressursvenn.accounts.models import Role
+from ressursvenn.accounts import actions
+from ressursvenn.accounts.models import Membership, Role
 from ressursvenn.conftest import World
 from ressursvenn.lib.audit import record_access, record_change
+from ressursvenn.lib.audit_codes import AuditAction
 from ressursvenn.lib.models import AccessEvent, AuditEvent
 from ressursvenn.reports.audit import OSLO
+from ressursvenn.tests.factories import UserFactory, referral
 
 URL = reverse("reports:audit")
 
@@ -79,7 +82,7 @@ def test_coordinator_sees_changes_and_views(
     assert "Invitert" in body  # readable label of user.invite
     assert "Rolle gitt" in body
     assert world.coordinator.full_name in body
-    assert "01.03.2025 12:00:00" in body  # Europe/Oslo
+    assert "01.03.2025 kl. 12.00.00" in body  # Europe/Oslo
     assert "•••" in body
     assert _shown(client) == {events["a"].pk, events["b"].pk, events["c"].pk}
 
@@ -306,3 +309,177 @@ def test_query_count_is_constant(world: World, as_user: Any, params: dict[str, s
     add(19)
     twenty = _queries(client, params)
     assert one == twenty
+
+
+# --- Codes, fields, values and times in words (issue 8, item 16) ----------------------------
+
+
+def _row_texts(response: Any) -> list[str]:
+    return [
+        " ".join(
+            [str(row.action), row.record, *(f"{c.field}: {c.old} → {c.new}" for c in row.changes)]
+        )
+        for row in response.context["rows"]
+    ]
+
+
+def test_codes_fields_choices_and_ids_are_shown_in_words(world: World, as_user: Any) -> None:
+    row = referral(world.centre, world.branch)
+    record_change(
+        row,
+        by=world.staff,
+        action=AuditAction.REFERRAL_CREATE,
+        organisation=world.centre,
+        changes={
+            "centre_id": [None, world.centre.pk],
+            "municipality_id": [None, "0301"],
+            "contact_channel": [None, "sms"],
+            "status": ["draft", "submitted"],
+            "first_name": ["•••", "•••"],
+        },
+    )
+    response = as_user(world.coordinator).get(URL)
+    (text,) = _row_texts(response)
+    assert text.startswith("Henvisning opprettet henvisning ")
+    assert f"krisesenter: – → {world.centre.name}" in text
+    assert "kommune: – → Oslo" in text
+    assert "SMS" in text
+    assert "sms" not in text.replace("SMS", "")
+    assert "•••" in text
+    body = response.content.decode()
+    assert "referral.create" not in body
+    assert "0301" not in body
+    # The woman's record is named by type and number only.
+    assert f"henvisning {row.pk}" in text
+
+
+def test_datetimes_and_dates_are_norwegian_and_choices_labelled(world: World, as_user: Any) -> None:
+    AuditEvent.objects.create(
+        actor=world.leader,
+        action=AuditAction.MEETING_PLAN,
+        object_type="matching.matchingmeeting",
+        object_id="1",
+        changes={
+            "starts_at": [None, "2026-11-28T09:00:00+00:00"],
+            "mode": [None, "public_place"],
+            "place": ["•••", "•••"],
+        },
+    )
+    AuditEvent.objects.create(
+        actor=world.leader,
+        action=AuditAction.VOLUNTEER_SET_APPROVED_ON,
+        object_type="volunteers.volunteer",
+        object_id=str(world.volunteer.volunteer.pk),
+        changes={"approved_on": [None, "2026-11-28"]},
+    )
+    response = as_user(world.coordinator).get(URL)
+    volunteer_text, meeting_text = _row_texts(response)  # newest first
+    assert "tidspunkt: – → 28.11.2026 kl. 10.00" in meeting_text  # 09:00 UTC is 10.00 in Oslo
+    assert "møteform: – → På et offentlig sted" in meeting_text
+    assert meeting_text.startswith("Koblingsmøte planlagt koblingsmøte 1 ")
+    assert volunteer_text.endswith("godkjent dato: – → 28.11.2026")
+    body = response.content.decode()
+    assert "2026-11-28T09:00:00" not in body
+    assert "public_place" not in body
+    # A volunteer's record is named by type and number, not by her name.
+    assert world.volunteer.volunteer.full_name not in volunteer_text
+
+
+def test_booleans_and_users_in_words(world: World, as_user: Any) -> None:
+    record_change(
+        world.leader,
+        by=world.coordinator,
+        action=AuditAction.USER_DEACTIVATE,
+        changes={"is_active": [True, False]},
+    )
+    (text,) = _row_texts(as_user(world.coordinator).get(URL))
+    assert text.startswith(f"Bruker deaktivert bruker: {world.leader.full_name}")
+    assert text.endswith("ja → nei")
+
+
+def test_time_elements_have_no_microseconds(world: World, as_user: Any) -> None:
+    event = record_change(world.leader, by=world.coordinator, action=AuditAction.USER_ACTIVATE)
+    _at(event, datetime.datetime(2026, 11, 28, 9, 0, 5, 123456, tzinfo=datetime.UTC))
+    body = as_user(world.coordinator).get(URL).content.decode()
+    assert '<time datetime="2026-11-28T10:00:05+01:00">28.11.2026 kl. 10.00.05</time>' in body
+    assert ".123456" not in body
+
+
+def test_unknown_stored_values_fall_back_to_the_stored_text(world: World, as_user: Any) -> None:
+    AuditEvent.objects.create(
+        actor=None,
+        action="old.code",  # written before this enum existed, straight into the table
+        object_type="organisations.organisation",
+        object_id="999999",
+        changes={"municipality_id": [None, "9999"], "kind": [None, "gone"], "removed": [1, 2]},
+    )
+    (text,) = _row_texts(as_user(world.coordinator).get(URL))
+    assert text == "old.code organisasjon 999999 type: – → gone kommune: – → 9999 removed: 1 → 2"
+
+
+def test_ids_are_named_with_a_constant_number_of_queries(world: World, as_user: Any) -> None:
+    client = as_user(world.coordinator)
+    organisations = [world.branch, world.centre, world.other_branch, world.other_centre]
+
+    def add(count: int) -> None:
+        for n in range(count):
+            organisation = organisations[n % len(organisations)]
+            record_change(
+                organisation,
+                by=world.coordinator,
+                action=AuditAction.ORGANISATION_UPDATE,
+                organisation=organisation,
+                changes={"municipality_id": ["1806", "0301"], "kind": [None, "branch"]},
+            )
+            record_change(
+                world.leader,
+                by=world.coordinator,
+                action=AuditAction.USER_UPDATE_PROFILE,
+                changes={"is_active": [False, True]},
+            )
+
+    add(1)
+    one = _queries(client, {})
+    add(19)
+    twenty = _queries(client, {})
+    assert one == twenty
+    body = client.get(URL).content.decode()
+    assert "kommune: Narvik → Oslo" in body
+
+
+# --- New roles that see women's data are flagged (issue 8, item 1) --------------------------
+
+
+def test_new_roles_with_access_to_womens_data_are_flagged(world: World, as_user: Any) -> None:
+    newcomer: Any = UserFactory(full_name="Nina Nykommer")
+    actions.add_membership(
+        newcomer, by=world.coordinator, organisation=world.branch, role=Role.GROUP_LEADER
+    )
+    actions.add_membership(
+        newcomer, by=world.coordinator, organisation=world.national, role=Role.NATIONAL_COORDINATOR
+    )
+    response = as_user(world.coordinator).get(URL)
+    panel = response.context["new_access"]
+    assert [row.record for row in panel] == [
+        f"rolle: Nina Nykommer: Gruppeleder, {world.branch.name}"
+    ]
+    assert panel[0].who == world.coordinator.full_name
+    flagged = [row.grants_access for row in response.context["rows"]]
+    assert flagged == [False, True]  # newest first: the coordinator role is not flagged
+    body = response.content.decode()
+    assert "Nye roller med tilgang til kvinners opplysninger" in body
+    assert body.count("Gir tilgang til kvinners opplysninger") == 1
+
+
+def test_old_grants_leave_the_panel_but_stay_flagged_in_the_log(world: World, as_user: Any) -> None:
+    newcomer: Any = UserFactory()
+    membership = actions.add_membership(
+        newcomer, by=world.coordinator, organisation=world.centre, role=Role.CRISIS_STAFF
+    )
+    event = AuditEvent.objects.get(action="membership.add", object_id=str(membership.pk))
+    _at(event, datetime.datetime.now(tz=OSLO) - datetime.timedelta(days=31))
+    response = as_user(world.coordinator).get(URL)
+    assert response.context["new_access"] == []
+    assert "Ingen slike roller er gitt de siste 30 dagene." in response.content.decode()
+    assert [row.grants_access for row in response.context["rows"]] == [True]
+    assert Membership.objects.get(pk=membership.pk).is_active

@@ -205,3 +205,121 @@ def test_crisis_staff_start_page_query_count_does_not_grow(world: World, as_user
     for status in ("submitted", "accepted", "declined", "withdrawn"):
         factories.referral(world.centre, world.branch, status=status)
     assert _queries(client) == before
+
+
+# --- the volunteer's start page puts what waits for her first (issue 8, item 9) ---------------
+
+
+def _proposal_for(world: World, **fields: Any) -> Any:
+    referral = factories.referral(world.centre, world.branch, status="proposed")
+    return factories.match(referral, world.volunteer.volunteer, proposed_by=world.leader, **fields)
+
+
+def test_volunteer_sees_her_waiting_proposal_first(world: World, as_user: Any) -> None:
+    match = _proposal_for(world)
+    response = as_user(world.volunteer).get(HOME)
+    assert response.context["first"]["proposals"] == [match]
+    page = response.content.decode()
+    link = reverse("matching:proposal", args=[match.pk])
+    assert link in page
+    assert page.index("Dette venter på deg") < page.index(world.branch.name, page.index("<main"))
+    assert page.index(link) < page.index("Dine neste kursdager")
+    assert "Amina" not in page  # nothing about the woman on the start page
+
+
+def test_an_answered_proposal_and_other_volunteers_proposals_are_not_listed(
+    world: World, as_user: Any
+) -> None:
+    from django.utils import timezone
+
+    _proposal_for(world, volunteer_answer="yes", answered_at=timezone.now())
+    other = factories.referral(world.other_centre, world.other_branch, status="proposed")
+    factories.match(other, world.other_volunteer.volunteer)
+    response = as_user(world.volunteer).get(HOME)
+    assert response.context["first"]["proposals"] == []
+    assert "Dette venter på deg" not in response.content.decode()
+
+
+def test_volunteer_sees_her_coming_koblingsmote_with_a_link_to_the_match(
+    world: World, as_user: Any
+) -> None:
+    from django.utils import timezone
+
+    from ressursvenn.matching.models import MatchingMeeting
+
+    match = _proposal_for(
+        world, status="meeting_planned", volunteer_answer="yes", answered_at=timezone.now()
+    )
+    starts = timezone.localtime(timezone.now() + 3 * DAY).replace(
+        hour=18, minute=30, second=0, microsecond=0
+    )
+    meeting = MatchingMeeting.objects.create(
+        match=match, starts_at=starts, mode="video", planned_by=world.leader
+    )
+    response = as_user(world.volunteer).get(HOME)
+    assert response.context["first"]["meetings"] == [meeting]
+    page = response.content.decode()
+    assert "kl. 18:30." in page
+    assert reverse("matching:match_detail", args=[match.pk]) in page
+
+
+def _applicant(world: World, *, declaration: bool = False) -> Any:
+    """A volunteer-role user in screening with everything but the declaration."""
+    from ressursvenn.accounts.models import Role as Roles
+
+    user = factories.member(world.branch, Roles.VOLUNTEER, full_name="Sara Søker")
+    row = factories.volunteer(world.branch, user=user, status="screening", cleared=True)
+    if not declaration:
+        row.declarations.all().delete()
+    return user
+
+
+def test_an_applicant_is_called_soker_and_sees_no_koblinger(world: World, as_user: Any) -> None:
+    page = as_user(_applicant(world)).get(HOME).content.decode()
+    assert "Søker, Oslo Sanitetsforening" in page
+    assert "Ressursvenn, Oslo Sanitetsforening" not in page
+    assert reverse("matching:matches") not in page
+    assert reverse("volunteers:mine") in page
+
+
+def test_an_approved_volunteer_keeps_her_role_and_koblinger(world: World, as_user: Any) -> None:
+    page = as_user(world.volunteer).get(HOME).content.decode()
+    assert "Ressursvenn, Oslo Sanitetsforening" in page
+    assert reverse("matching:matches") in page
+
+
+def test_the_applicant_start_page_says_what_is_missing(world: World, as_user: Any) -> None:
+    response = as_user(_applicant(world)).get(HOME)
+    first = response.context["first"]
+    assert [item.code for item in first["missing"]] == ["declaration"]
+    page = response.content.decode()
+    assert "Dette gjenstår før du kan bli godkjent som ressursvenn:" in page
+    assert reverse("volunteers:sign_declaration") in page
+
+
+def test_an_applicant_with_everything_in_place_is_told_so(world: World, as_user: Any) -> None:
+    page = as_user(_applicant(world, declaration=True)).get(HOME).content.decode()
+    assert "Alt er oppfylt. Gruppelederen kan nå godkjenne deg som ressursvenn." in page
+
+
+def test_an_approved_volunteer_gets_no_screening_section(world: World, as_user: Any) -> None:
+    response = as_user(world.volunteer).get(HOME)
+    assert (response.context["first"]["applicant"], response.context["first"]["missing"]) == (
+        None,
+        [],
+    )
+    assert "Søknaden din" not in response.content.decode()
+
+
+# --- wording (issue 8, item 18) ---------------------------------------------------------------
+
+
+def test_the_interview_task_names_the_applicants(world: World, as_user: Any) -> None:
+    factories.volunteer(world.branch, status="screening", full_name="Uten Samtale")
+    page = as_user(world.leader).get(HOME).content.decode()
+    assert "1 søker under vurdering har ikke hatt egnethetssamtale." in page
+    factories.volunteer(
+        world.branch, status="screening", full_name="Uten Samtale 2", email="b@x.no"
+    )
+    page = as_user(world.leader).get(HOME).content.decode()
+    assert "2 søkere under vurdering har ikke hatt egnethetssamtale." in page

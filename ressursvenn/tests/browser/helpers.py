@@ -79,3 +79,46 @@ def csp_reports(console_messages: list[str]) -> list[str]:
             shortened = message if len(message) <= 300 else f"{message[:150]} … {message[-140:]}"
             reports.append(shortened)
     return reports
+
+
+OVERFLOW = """() => {
+  const found = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width) {
+    found.push(`page: ${document.documentElement.scrollWidth}px wide in ${width}px`);
+  }
+  for (const wrap of document.querySelectorAll('main .table-wrap')) {
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      const name = wrap.getAttribute('aria-label') || wrap.querySelector('caption')?.textContent
+        || wrap.getAttribute('aria-labelledby');
+      const label = name.trim().replace(/\\s+/g, ' ');
+      found.push(`table ${label}: ${wrap.scrollWidth}px in ${wrap.clientWidth}px`);
+    }
+  }
+  return found;
+}"""
+
+FIRST_CELLS = """() => Array.from(document.querySelectorAll('main table')).flatMap(table => {
+  const head = table.tHead && table.tHead.rows[0];
+  const row = Array.from(table.tBodies).flatMap(body => Array.from(body.rows))
+    .find(r => r.cells.length > 1);
+  if (!head || !row) return [];
+  const cells = Array.from(row.cells)
+    .map((cell, index) => ({index, box: cell.getBoundingClientRect()}))
+    .filter(c => c.box.width > 0 && c.box.height > 0)
+    .sort((a, b) => (a.box.top - b.box.top) || (a.box.left - b.box.left));
+  return [cells.slice(0, 2).map(c => head.cells[c.index].textContent.trim().replace(/\\s+/g, ' '))];
+})"""
+
+
+def horizontal_overflow(page: Page) -> list[str]:
+    """What scrolls sideways: the page itself, or a table inside its scrolling wrapper."""
+    found: list[str] = page.evaluate(OVERFLOW)
+    return found
+
+
+def first_cells(page: Page) -> list[tuple[str, ...]]:
+    """For every table in main with a data row: the column headers of the first two cells of
+    its first row in reading order on screen (top to bottom, then left to right)."""
+    found: list[list[str]] = page.evaluate(FIRST_CELLS)
+    return [tuple(cells) for cells in found]

@@ -123,19 +123,14 @@ def test_a_referral_becomes_an_active_match(
     expect(leader.locator("h1")).to_have_text(f"Henvisning {referral.pk}")
     expect(leader.locator("main")).to_contain_text(NOTE)  # the notes are for the leader
     assert_no_axe_violations(leader, where="referral page (group leader)")
+    # Taking her in leads straight to her candidates (issue 8, item 10).
     leader.get_by_role("button", name="Ta imot henvisningen").click()
+    expect(leader.locator("h1")).to_have_text(f"Ressursvenn for {WOMAN}")
     expect(leader.locator(".messages")).to_contain_text("står nå på ventelisten")
-    assert_no_axe_violations(leader, where="referral page (accepted)")
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED
-
-    menu(leader, "Venteliste")
-    expect(leader.locator("h1")).to_have_text("Venteliste")
-    assert_no_axe_violations(leader, where="waiting list")
-    leader.get_by_role("link", name=WOMAN).click()
-    expect(leader.locator("h1")).to_have_text(f"Ressursvenn for {WOMAN}")
     card = leader.locator("article.candidate", has=leader.get_by_role("heading", name="Vera"))
-    reasons = card.locator("tbody th").all_inner_texts()
+    reasons = " ".join(card.locator('[data-list="fits"] li').all_inner_texts())
     for reason in (
         "Begge liker turgåing",
         "Kan hjelpe med jobbsøking",
@@ -145,6 +140,7 @@ def test_a_referral_becomes_an_active_match(
         assert reason in reasons, f"{reason!r} not among {reasons}"
     assert_no_axe_violations(leader, where="candidates")
     leader.get_by_role("button", name="Foreslå Vera").click()
+    leader.get_by_role("button", name="Bekreft og send forslaget").click()
     expect(leader.get_by_text("Forslaget er sendt til ressursvennen.")).to_be_visible()
     expect(leader.get_by_text("Forslag sendt")).to_be_visible()
     assert_no_axe_violations(leader, where="waiting list after proposing")
@@ -243,7 +239,7 @@ def test_a_referral_becomes_an_active_match(
     # --- 6. Vera now sees how to contact her -----------------------------------------------
     phone.reload()
     expect(phone).to_have_url(detail)
-    expect(phone.locator('[data-field="woman-contact_value"]')).to_contain_text("91234567")
+    expect(phone.locator('[data-field="woman-contact_value"]')).to_contain_text(CONTACT)
     expect(phone.locator("main")).not_to_contain_text(NOTE)
     fits(phone, 360, where="match page (volunteer)")
     assert_no_axe_violations(phone, where="match page, active, at 360 px (volunteer)")

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -104,11 +105,15 @@ def test_centre_refers_and_group_leader_accepts(
     assert_no_axe_violations(page, where="referral detail (group leader)")
     page.get_by_role("button", name="Ta imot henvisningen").click()
     page.wait_for_load_state()
+    # Straight on to her candidates, with the success message (issue 8, item 10).
+    expect(page).to_have_url(f"{base}{reverse('matching:candidates', args=[referral.pk])}")
+    expect(page.locator("h1")).to_have_text("Ressursvenn for Zelinda")
     expect(page.locator(".messages")).to_contain_text("står nå på ventelisten")
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED
     assert referral.waiting_since is not None
 
+    page.goto(f"{base}/henvisninger/{referral.pk}/")
     page.get_by_role("link", name="Ressursvenner som ikke skal brukes").click()
     expect(page.locator("h1")).to_have_text("Ressursvenner som ikke skal brukes")
     assert_no_axe_violations(page, where="exclusions")
@@ -173,3 +178,61 @@ def test_centre_edits_a_draft_and_records_withdrawn_consent(
     waiting.refresh_from_db()
     assert (waiting.status, waiting.status_reason) == ("withdrawn", "samtykke trukket")
     assert_no_axe_violations(page, where="detail after consent withdrawal")
+
+
+# px at 360 px wide. The form was 7,800 px: two open 20-item language lists, 25 interests in one
+# column and the consent text in full. Now about 5,000 px: the remaining height is some thirty
+# fields the referral needs, each visible.
+FORM_HEIGHT_LIMIT = 5300
+
+
+def test_new_referral_form_is_compact_on_a_phone(
+    phone_page: Page, live_server: Any, browser_world: World
+) -> None:
+    """Issue 8, item 15: the only cooperating branch is preselected, the language lists show
+    the common languages with the rest behind "Flere språk", and a full name in "first name
+    only" asks for confirmation."""
+    world = browser_world
+    ConsentText.objects.get_or_create(
+        version=1, defaults={"text": "Samtykketekst.", "published_on": datetime.date(2026, 1, 1)}
+    )
+    page = phone_page
+    today = timezone.localdate()
+    log_in(page, live_server, world.staff)
+    page.goto(f"{live_server.url}/henvisninger/ny/")
+    expect(page.locator("h1")).to_have_text("Ny henvisning")
+
+    height = page.evaluate("() => document.querySelector('main form').scrollHeight")
+    assert height < FORM_HEIGHT_LIMIT, f"the referral form is {height} px tall at 360 px"
+    _no_horizontal_scroll(page, "referral form")
+    expect(page.get_by_label("Lokalforening", exact=True)).to_have_value(str(world.branch.pk))
+    assert_no_axe_violations(page, where="referral form at 360 px")
+
+    languages = page.get_by_role("group", name="Språk hun snakker")
+    expect(languages.get_by_label("Tigrinja")).to_be_visible()
+    expect(languages.get_by_label("Thai")).to_be_hidden()
+    languages.get_by_text("Flere språk").click()
+    languages.get_by_label("Thai").check()
+    assert_no_axe_violations(page, where="referral form, more languages open, at 360 px")
+
+    page.get_by_label("Fornavn eller navnet hun vil kalles").fill("Solveig Hansen")
+    page.get_by_label("Fødselsår").fill(str(today.year - 40))
+    page.get_by_label("Kommune hun bor i").select_option(value="1806")
+    page.get_by_label("Fysisk oppmøte").check()
+    page.get_by_role("button", name="Lagre utkastet").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_contain_text("Det ser ut som et fullt navn")
+    assert Referral.objects.count() == 0
+    # Thai was chosen, so the disclosure comes back open and the choice stays visible.
+    expect(page.get_by_role("group", name="Språk hun snakker").get_by_label("Thai")).to_be_checked()
+    assert_no_axe_violations(page, where="referral form asking about the full name at 360 px")
+    page.get_by_label("Ja, dette er bare fornavnet").check()
+    page.get_by_role("button", name="Lagre utkastet").click()
+    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("lagret som utkast")
+    referral = Referral.objects.get()
+    assert (referral.first_name, referral.branch, referral.languages) == (
+        "Solveig Hansen",
+        world.branch,
+        ["th"],
+    )

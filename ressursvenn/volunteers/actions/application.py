@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +63,8 @@ AUDITED_FIELDS = (
     "max_travel_km",
 )
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The same address in the same branch within this time is the same application.
+REPEAT_WINDOW = datetime.timedelta(days=1)
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 
 
@@ -113,8 +115,27 @@ def _group_leader_addresses(branch: Organisation) -> list[str]:
     return sorted({membership.user.email for membership in memberships})
 
 
+def _earlier_application(branch: Organisation, email: str, token: str | None) -> Volunteer | None:
+    """The application this submit repeats: the one its form token created, or one from the
+    same address in the same branch within REPEAT_WINDOW."""
+    if token:
+        earlier = Volunteer.objects.filter(application_token=token).first()
+        if earlier is not None:
+            return earlier
+    since = timezone.now() - REPEAT_WINDOW
+    return (
+        Volunteer.objects.filter(branch=branch, email__iexact=email, applied_at__gte=since)
+        .order_by("-applied_at", "-pk")
+        .first()
+    )
+
+
 def submit_application(
-    data: dict[str, Any], *, branch: Organisation, today: datetime.date | None = None
+    data: dict[str, Any],
+    *,
+    branch: Organisation,
+    token: str | None = None,
+    today: datetime.date | None = None,
 ) -> Volunteer:
     """Store a public application as a volunteer in status "applied" in `branch`.
 
@@ -123,8 +144,14 @@ def submit_application(
     applicant a discreet confirmation and each active group leader of the branch a neutral
     "new task" notice (no name, no details). Refuses (ValidationError, nothing stored) an
     applicant under the minimum age, one who did not declare that she is a woman, and a branch
-    that is not an active local branch. A repeated application from the same address is stored
-    again: the response never tells whether an address has applied before.
+    that is not an active local branch.
+
+    Idempotent: a submit that repeats an earlier one — the same one-time form `token` (Back,
+    then Send again), or the same address in the same branch within REPEAT_WINDOW — returns
+    the earlier row and stores, audits and sends nothing. Two submits of one token at the same
+    moment are decided by the unique `application_token`. The answer is the same either way,
+    so it never tells whether an address has applied before; after the window a repeated
+    address is stored again.
     """
     if branch.kind != Organisation.Kind.BRANCH or not branch.is_active:
         raise ValidationError(_("Søknaden kan bare sendes til en aktiv lokalforening."))
@@ -138,28 +165,39 @@ def submit_application(
         raise ValidationError(_("Ressursvenner er kvinner. Bekreft at du er kvinne for å søke."))
     fields = {name: data[name] for name in APPLICATION_FIELDS if name in data}
     fields["district"] = fields.get("district") or None
-    with transaction.atomic():
-        volunteer = Volunteer.objects.create(
-            branch=branch,
-            status=Volunteer.Status.APPLIED,
-            applied_at=timezone.now(),
-            status_changed_at=timezone.now(),
-            **fields,
-        )
-        record_creation(
-            volunteer,
-            by=None,
-            action="volunteer.apply",
-            fields=AUDITED_FIELDS,
-            organisation=branch,
-        )
-        applicant = volunteer.email
-        leaders = _group_leader_addresses(branch)
+    earlier = _earlier_application(branch, fields["email"], token)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            volunteer = Volunteer.objects.create(
+                branch=branch,
+                status=Volunteer.Status.APPLIED,
+                applied_at=timezone.now(),
+                status_changed_at=timezone.now(),
+                application_token=token or None,
+                **fields,
+            )
+            record_creation(
+                volunteer,
+                by=None,
+                action="volunteer.apply",
+                fields=AUDITED_FIELDS,
+                organisation=branch,
+            )
+            applicant = volunteer.email
+            leaders = _group_leader_addresses(branch)
 
-        def notify() -> None:
-            send_discreet(applicant, "volunteer_application_received", {})
-            for address in leaders:
-                send_discreet(address, "volunteer_application_task", {})
+            def notify() -> None:
+                send_discreet(applicant, "volunteer_application_received", {})
+                for address in leaders:
+                    send_discreet(address, "volunteer_application_task", {})
 
-        transaction.on_commit(notify)
+            transaction.on_commit(notify)
+    except IntegrityError:
+        # The same token was stored by a parallel submit of the same form a moment ago.
+        earlier = Volunteer.objects.filter(application_token=token).first() if token else None
+        if earlier is None:
+            raise
+        return earlier
     return volunteer

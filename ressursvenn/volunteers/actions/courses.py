@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ressursvenn.accounts.models import Role
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.volunteers.models import (
@@ -41,11 +42,6 @@ SESSION_FUTURE_LIMIT = datetime.timedelta(days=2 * 366)
 
 COURSE_FIELDS = ("branch", "title", "description", "capacity", "is_open_for_signup")
 SESSION_FIELDS = ("course", "starts_at", "ends_at", "place", "digital_link", "is_mandatory")
-
-
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def validate_session(
@@ -87,7 +83,7 @@ def create_course(
 
     Side effects: creates the course and writes the audit trail.
     """
-    _require(by, MANAGE, branch)
+    require(by, MANAGE, branch)
     if branch.kind != Organisation.Kind.BRANCH:
         raise ValidationError({"branch": _("Kurs hører til en lokalforening.")})
     _validate_capacity(capacity)
@@ -120,7 +116,7 @@ def update_course(
     Side effects: updates the course and writes the audit trail. The capacity cannot go below
     the number of volunteers already enrolled.
     """
-    _require(by, MANAGE, course)
+    require(by, MANAGE, course)
     locked = Course.objects.select_for_update().get(pk=course.pk)
     _validate_capacity(capacity)
     enrolled = locked.enrolments.count()
@@ -172,7 +168,7 @@ def add_session(
     recomputes the completion of every enrolled volunteer (a new mandatory session means the
     course is not completed until she has attended it too).
     """
-    _require(by, MANAGE, course)
+    require(by, MANAGE, course)
     Course.objects.select_for_update().get(pk=course.pk)
     validate_session(starts_at=starts_at, ends_at=ends_at, place=place, digital_link=digital_link)
     session = CourseSession.objects.create(
@@ -239,7 +235,7 @@ def enrol_volunteer(course: Course, volunteer: Volunteer, *, by: Any) -> Enrolme
     Side effects: creates the enrolment (the course row is locked; a full course is refused)
     and writes the audit trail.
     """
-    _require(by, MANAGE, course)
+    require(by, MANAGE, course)
     return _enrol(course, volunteer, by=by, action="course.enrol")
 
 
@@ -250,7 +246,7 @@ def sign_up_for_course(course: Course, *, by: Any) -> Enrolment:
     Side effects: creates the enrolment (the course row is locked; a full course is refused)
     and writes the audit trail.
     """
-    _require(by, SIGN_UP, course)
+    require(by, SIGN_UP, course)
     volunteer = Volunteer.objects.filter(user=by).first()
     if volunteer is None or volunteer.branch_id != course.branch_id:
         raise PermissionDenied
@@ -270,7 +266,7 @@ def cancel_signup(course: Course, *, by: Any) -> None:
 
     Side effects: deletes the enrolment and writes the audit trail.
     """
-    _require(by, SIGN_UP, course)
+    require(by, SIGN_UP, course)
     Course.objects.select_for_update().get(pk=course.pk)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
@@ -309,7 +305,7 @@ def record_attendance(
     the session has started and for volunteers not enrolled.
     """
     course = session.course
-    _require(by, MANAGE, course)
+    require(by, MANAGE, course)
     Course.objects.select_for_update().get(pk=course.pk)
     if session.starts_at > timezone.now():
         raise ValidationError(_("Oppmøte kan registreres når kursdagen har begynt."))

@@ -6,11 +6,12 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.volunteers.models import (
@@ -29,18 +30,13 @@ SESSION_PAST_LIMIT = datetime.timedelta(days=366)
 SESSION_FUTURE_LIMIT = datetime.timedelta(days=2 * 366)
 
 
-def _require(user: Any, obj: Any) -> None:
-    if not user.has_perm(MANAGE, obj):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def create_group(*, by: Any, branch: Organisation, name: str) -> GuidanceGroup:
     """Create a guidance group in one of the group leader's branches.
 
     Side effects: creates the group and writes the audit trail.
     """
-    _require(by, branch)
+    require(by, MANAGE, branch)
     if branch.kind != Organisation.Kind.BRANCH:
         raise ValidationError({"branch": _("En veiledningsgruppe hører til en lokalforening.")})
     group = GuidanceGroup.objects.create(branch=branch, name=name.strip(), created_by=by)
@@ -57,7 +53,7 @@ def set_members(group: GuidanceGroup, *, by: Any, members: Iterable[Volunteer]) 
     Side effects: adds and removes members and writes the audit trail (ids only). Volunteers
     already in the group keep their place even if their status has changed since.
     """
-    _require(by, group)
+    require(by, MANAGE, group)
     locked = GuidanceGroup.objects.select_for_update().get(pk=group.pk)
     wanted = {volunteer.pk: volunteer for volunteer in members}
     current = set(locked.members.values_list("pk", flat=True))
@@ -114,7 +110,7 @@ def add_guidance_session(
 
     Side effects: creates the session and writes the audit trail.
     """
-    _require(by, group)
+    require(by, MANAGE, group)
     validate_guidance_session(starts_at=starts_at, place=place, digital_link=digital_link)
     session = GuidanceSession.objects.create(
         group=group, starts_at=starts_at, place=place.strip(), digital_link=digital_link.strip()
@@ -140,7 +136,7 @@ def record_guidance_attendance(
     Returns the number of rows changed.
     """
     group = session.group
-    _require(by, group)
+    require(by, MANAGE, group)
     GuidanceGroup.objects.select_for_update().get(pk=group.pk)
     if session.starts_at > timezone.now():
         raise ValidationError(_("Oppmøte kan registreres når møtet har begynt."))

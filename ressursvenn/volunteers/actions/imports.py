@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ressursvenn.accounts.models import User
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.organisations.models import Municipality, Organisation
 from ressursvenn.volunteers.importing import MAX_ROWS
@@ -36,8 +37,7 @@ def import_volunteers(
     event per volunteer and one for the import. Refused, writing nothing, when any row's e-mail
     is in the branch already, a municipality is unknown or a status is not importable.
     """
-    if not by.has_perm(PERMISSION, branch):
-        raise PermissionDenied
+    require(by, PERMISSION, branch)
     if not rows:
         raise ValidationError(_("Det er ingen gyldige rader å importere."))
     if len(rows) > MAX_ROWS:

@@ -13,13 +13,14 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ressursvenn.accounts.actions import new_invitation
+from ressursvenn.accounts.actions import add_membership, new_invitation
 from ressursvenn.accounts.models import Membership, Role, User
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.volunteers import screening
@@ -62,11 +63,6 @@ def allowed_transitions(status: str) -> list[str]:
     return [name for name, (sources, _target) in TRANSITIONS.items() if status in sources]
 
 
-def _require(user: Any, volunteer: Volunteer) -> None:
-    if not user.has_perm(PERMISSION, volunteer):
-        raise PermissionDenied
-
-
 def _locked(volunteer: Volunteer, expected_status: str | None) -> Volunteer:
     """The volunteer's row, locked; refused when the page showed another status."""
     row = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -90,7 +86,7 @@ def _move(
     expected_status: str | None = None,
 ) -> Volunteer:
     """Lock, check the table, set status, reason and time, audit. Returns the locked row."""
-    _require(by, volunteer)
+    require(by, PERMISSION, volunteer)
     row = _locked(volunteer, expected_status)
     sources, target = TRANSITIONS[transition]
     if row.status not in sources:
@@ -164,7 +160,7 @@ def take_into_screening(
     new (or never logged in) user or a neutral "new role" notice to a user who has a password,
     sets status and `status_changed_at`, and writes the audit trail.
     """
-    _require(by, volunteer)
+    require(by, PERMISSION, volunteer)
     row = _locked(volunteer, expected_status)
     if row.status not in TRANSITIONS["take_into_screening"][0]:
         raise ValidationError(
@@ -181,21 +177,10 @@ def take_into_screening(
                 "eller ta kontakt med den andre lokalforeningen."
             )
         )
-    membership, new = Membership.objects.get_or_create(
-        user=user, organisation=row.branch, role=Role.VOLUNTEER, defaults={"is_active": True}
+    added = (
+        add_membership(user, by=by, organisation=row.branch, role=Role.VOLUNTEER, keep_held=True)
+        is not None
     )
-    added = new or not membership.is_active
-    if added:
-        if not new:
-            membership.is_active = True
-            membership.save(update_fields=["is_active"])
-        record_change(
-            membership,
-            by=by,
-            action="membership.add",
-            changes={"role": [None, Role.VOLUNTEER], "organisation_id": [None, row.branch_id]},
-            organisation=row.branch,
-        )
     if row.user_id != user.pk:
         row.user = user
         row.save(update_fields=["user"])
@@ -222,7 +207,7 @@ def approve_volunteer(
     Side effects: sets status, `approved_on` (today) and `status_changed_at`; writes the audit
     trail. Refused, changing nothing, with the list of what is missing.
     """
-    _require(by, volunteer)
+    require(by, PERMISSION, volunteer)
     row = _locked(volunteer, expected_status)
     if row.status not in TRANSITIONS["approve"][0]:
         raise ValidationError(
@@ -369,7 +354,7 @@ def change_status(
 
 
 def _recording(volunteer: Volunteer, by: User) -> Volunteer:
-    _require(by, volunteer)
+    require(by, PERMISSION, volunteer)
     row = _locked(volunteer, None)
     if row.status not in RECORDING_STATUSES:
         raise ValidationError(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, record_creation, snapshot
 from ressursvenn.volunteers.models import ConfidentialityDeclaration, DeclarationText, Volunteer
 
@@ -26,11 +27,6 @@ OWN_PROFILE_FIELDS = (
 CLOSED = (Volunteer.Status.ENDED, Volunteer.Status.REJECTED, Volunteer.Status.WITHDRAWN)
 
 
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _check_open(volunteer: Volunteer, message: str) -> None:
     if volunteer.status in CLOSED:
         raise ValidationError(message)
@@ -45,7 +41,7 @@ def update_own_profile(volunteer: Volunteer, *, by: Any, **fields: Any) -> bool:
     the same values again (a double submit) writes nothing. Refused once she has ended,
     been rejected or withdrawn.
     """
-    _require(by, "volunteers.edit_own_profile", volunteer)
+    require(by, "volunteers.edit_own_profile", volunteer)
     unknown = set(fields) - set(OWN_PROFILE_FIELDS)
     if unknown:
         raise PermissionDenied
@@ -77,7 +73,7 @@ def sign_declaration(
     (the page was stale), when she has already signed this version (a double submit: nothing new
     is written), and once she has ended, been rejected or withdrawn.
     """
-    _require(by, "volunteers.sign_declaration", volunteer)
+    require(by, "volunteers.sign_declaration", volunteer)
     row = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     _check_open(row, _("Du kan ikke signere etter at du har sluttet som ressursvenn."))
     current = DeclarationText.current()

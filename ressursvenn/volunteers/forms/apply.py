@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import secrets
 from typing import Any
 
 from django import forms
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.models import District, Municipality
 from ressursvenn.organisations.reference import OSLO
 from ressursvenn.volunteers.forms.profile import ProfileFields
@@ -17,12 +20,16 @@ from ressursvenn.volunteers.models import age_on
 
 OLDEST_AGE = 110
 HONEYPOT = "website"
+TOKEN = "token"  # noqa: S105 (a field name)
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class ApplicationForm(ProfileFields):
-    """Everything the public form asks. The honeypot `website` must stay empty."""
+    """Everything the public form asks. The honeypot `website` must stay empty; `token` is
+    the form's one-time token (a new one on every page view), which makes a second submit of
+    the same page store nothing."""
 
-    full_name = forms.CharField(
+    full_name = CleanCharField(
         label=_("Fullt navn"),
         max_length=150,
         error_messages={
@@ -71,10 +78,11 @@ class ApplicationForm(ProfileFields):
         help_text=_("Ressursvenner er kvinner. Dette er en egenerklæring."),
         error_messages={"required": _("Du må bekrefte at du er kvinne for å søke.")},
     )
-    motivation = forms.CharField(
+    motivation = CleanCharField(
         label=_("Hvorfor vil du bli ressursvenn? (valgfritt)"),
         required=False,
         max_length=2000,
+        multiline=True,
         help_text=_("Noen setninger holder. Ikke skriv opplysninger om andre personer."),
         error_messages={"max_length": _("Skriv høyst %(limit_value)d tegn.")},
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -85,10 +93,20 @@ class ApplicationForm(ProfileFields):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    token = forms.CharField(required=False, strip=True, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"max_travel_km": 25, "languages": ["nb"]})
+        kwargs.setdefault(
+            "initial",
+            {"max_travel_km": 25, "languages": ["nb"], TOKEN: secrets.token_urlsafe(24)},
+        )
         super().__init__(*args, **kwargs)
+
+    def clean_token(self) -> str | None:
+        """The form's one-time token, or None (an old page without one, or a forged value:
+        the submit is then recognised by its address only; never an error she cannot fix)."""
+        token = self.cleaned_data.get(TOKEN) or ""
+        return token if TOKEN_PATTERN.fullmatch(token) else None
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
@@ -124,6 +142,14 @@ class ApplicationForm(ProfileFields):
         """The hidden honeypot field was filled in: a person never sees it."""
         return bool(self.cleaned_data.get(HONEYPOT))
 
+    @property
+    def submit_token(self) -> str | None:
+        return self.cleaned_data.get(TOKEN)
+
     def application_data(self) -> dict[str, Any]:
-        """The cleaned values the action stores (without the honeypot)."""
-        return {name: value for name, value in self.cleaned_data.items() if name != HONEYPOT}
+        """The cleaned values the action stores (without the honeypot and the token)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in (HONEYPOT, TOKEN)
+        }

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.access import add_errors
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.volunteers.actions.courses import ENROLLABLE, validate_session
 from ressursvenn.volunteers.models import Course, Volunteer
 
@@ -24,18 +26,6 @@ DATE_ERRORS = {
 
 def time_errors(what: Any) -> dict[str, Any]:
     return {"required": what, "invalid": _("Skriv inn et gyldig klokkeslett, som 18:00.")}
-
-
-def add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str]) -> None:
-    """Put an action's ValidationError next to the form field it concerns (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = field_map.get(field, field)
-            if name in form.errors:
-                continue
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
@@ -68,7 +58,7 @@ def start_time_field(required: Any) -> forms.TimeField:
 
 
 def place_field(help_text: Any) -> forms.CharField:
-    return forms.CharField(label=_("Sted"), required=False, max_length=150, help_text=help_text)
+    return CleanCharField(label=_("Sted"), required=False, max_length=150, help_text=help_text)
 
 
 class MeetingTimeForm(forms.Form):
@@ -119,7 +109,7 @@ class CourseForm(forms.Form):
     """A new course (with `branches`: the group leader chooses among hers) or an edited one."""
 
     branch = branch_field()
-    title = forms.CharField(
+    title = CleanCharField(
         label=_("Navn på kurset"),
         max_length=150,
         error_messages={
@@ -128,9 +118,10 @@ class CourseForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    description = forms.CharField(
+    description = CleanCharField(
         label=_("Beskrivelse (valgfritt)"),
         required=False,
+        multiline=True,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Hva kurset handler om og hva deltakerne bør ha med seg."),

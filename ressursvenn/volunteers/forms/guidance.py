@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.volunteers.actions.guidance import MEMBER_STATUSES, validate_guidance_session
 from ressursvenn.volunteers.forms.courses import (
     AttendanceForm,
@@ -44,7 +45,7 @@ class GuidanceFilterForm(forms.Form):
 
 class GroupForm(forms.Form):
     branch = branch_field()
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("Navn på gruppen"),
         max_length=150,
         error_messages={

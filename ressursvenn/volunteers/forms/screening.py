@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.volunteers.actions.screening import (
     REASON_REQUIRED,
@@ -88,9 +89,10 @@ class StatusChangeForm(ExpectedStatusForm):
             "invalid_choice": _("Dette kan ikke gjøres med den statusen hun har nå."),
         },
     )
-    reason = forms.CharField(
+    reason = CleanCharField(
         label=_("Begrunnelse"),
         required=False,
+        multiline=True,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Lagres kryptert. Påkrevd, unntatt når en pause avsluttes."),
@@ -162,9 +164,10 @@ class InterviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg resultatet av samtalen.")},
     )
-    notes = forms.CharField(
+    notes = CleanCharField(
         label=_("Notater"),
         required=False,
+        multiline=True,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Lagres kryptert. Skriv bare det som trengs for vurderingen."),
@@ -185,12 +188,12 @@ class InterviewForm(forms.Form):
 
 
 class ReferenceForm(forms.Form):
-    name = forms.CharField(
+    name = CleanCharField(
         label=_("Navn på referansen"),
         max_length=150,
         error_messages={"required": _("Skriv inn navnet på referansen.")},
     )
-    relation = forms.CharField(
+    relation = CleanCharField(
         label=_("Relasjon"),
         required=False,
         max_length=100,
@@ -204,9 +207,10 @@ class ReferenceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg om referansen var god.")},
     )
-    notes = forms.CharField(
+    notes = CleanCharField(
         label=_("Notater"),
         required=False,
+        multiline=True,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Lagres kryptert."),

@@ -332,6 +332,49 @@ def test_a_repeated_email_gets_exactly_the_same_answer(
     assert first_page == second_page == new_page
 
 
+def test_back_then_send_again_creates_no_second_applicant(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Issue 8, item 8: the one-time token of the page makes the second submit a no-op."""
+    page = client.get(APPLY)
+    token = page.context["form"].initial["token"]
+    assert f'name="token" value="{token}"' in page.content.decode()
+    answers = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(APPLY, {**form_data(), "token": token})
+        answers.append(
+            (response.status_code, response["Location"], without_csrf(client.get(DONE).content))
+        )
+        if len(answers) == 1:
+            sent, events = len(mail.outbox), AuditEvent.objects.count()
+    assert answers[0] == answers[1]
+    assert answers[0][:2] == (302, DONE)
+    assert applications().count() == 1
+    assert (len(mail.outbox), AuditEvent.objects.count()) == (sent, events)
+    assert sent == 2  # the applicant and the branch's group leader, once
+
+
+def test_every_page_view_has_its_own_token(client: Client, world: World) -> None:
+    first = client.get(APPLY).context["form"].initial["token"]
+    second = client.get(APPLY).context["form"].initial["token"]
+    assert first != second
+    assert len(first) >= 16
+
+
+def test_a_name_with_invisible_characters_is_refused(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    for trick in ("\u202e", "\u200b"):
+        response = post(client, django_capture_on_commit_callbacks, full_name=f"Anne{trick} Hansen")
+        assert response.status_code == 200
+        assert response.context["form"].errors["full_name"] == [
+            "Teksten inneholder usynlige tegn eller tegn som snur skriveretningen. "
+            "Skriv den inn på nytt uten å lime inn fra et annet sted."
+        ]
+    assert applications().count() == 0
+
+
 def test_the_thank_you_page_works_without_an_application(client: Client, world: World) -> None:
     response = client.get(reverse("volunteers:apply_done"))
     assert response.status_code == 200
@@ -340,3 +383,12 @@ def test_the_thank_you_page_works_without_an_application(client: Client, world: 
 
 def test_signed_in_users_may_open_the_form_too(as_user: Any, world: World) -> None:
     assert as_user(world.leader).get(APPLY).status_code == 200
+
+
+def test_a_forged_token_is_ignored_not_an_error(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(APPLY, {**form_data(), "token": "<script>" * 20})
+    assert (response.status_code, response["Location"]) == (302, DONE)
+    assert applications().get().application_token is None

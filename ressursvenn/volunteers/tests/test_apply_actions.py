@@ -133,10 +133,45 @@ def test_refuses_an_inactive_branch(world: World) -> None:
     assert applications().count() == 0
 
 
-def test_a_repeated_address_is_stored_again(world: World) -> None:
+def test_the_same_address_in_the_same_branch_within_a_day_is_not_stored_again(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit_application(data(), branch=world.branch)
+    sent, events = len(mail.outbox), AuditEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = submit_application(data(email="Anne@Example.no"), branch=world.branch)
+    assert again == first
+    assert applications().filter(email="anne@example.no").count() == 1
+    assert (len(mail.outbox), AuditEvent.objects.count()) == (sent, events)
+
+
+def test_a_repeated_address_is_stored_again_after_a_day_or_in_another_branch(
+    world: World,
+) -> None:
+    first = submit_application(data(), branch=world.branch)
+    Volunteer.objects.filter(pk=first.pk).update(
+        applied_at=timezone.now() - datetime.timedelta(days=1, minutes=1)
+    )
     submit_application(data(), branch=world.branch)
-    submit_application(data(), branch=world.branch)
-    assert applications().filter(email="anne@example.no").count() == 2
+    submit_application(data(), branch=world.other_branch)
+    assert applications().filter(email="anne@example.no").count() == 3
+
+
+def test_the_same_form_token_is_stored_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    token = "t" * 32
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit_application(data(), branch=world.branch, token=token)
+    sent = len(mail.outbox)
+    # The same page sent again, even with another address (she corrected a typo): no new row.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = submit_application(data(email="anne2@example.no"), branch=world.branch, token=token)
+    assert again == first
+    assert applications().count() == 1
+    assert len(mail.outbox) == sent
+    assert applications().get().application_token == token
 
 
 def test_the_counter_allows_the_limit_then_refuses(settings: Any) -> None:

@@ -478,3 +478,61 @@ def test_volunteer_course_list_query_count_is_constant(world: World, as_user: An
         page = client.get(url)
     assert len(page.context["items"]) == 6
     assert len(several) == len(one)
+
+
+def test_course_pages_title_and_heading_agree(world: World, as_user: Any) -> None:
+    """Issue 8, item 18: the page title says "Opplæringskurs" like the heading."""
+    import re
+
+    course = _course(world)
+    for user, url in [
+        (world.volunteer, reverse("volunteers:courses")),
+        (world.leader, reverse("volunteers:courses")),
+        (world.leader, reverse("volunteers:course_detail", args=[course.pk])),
+    ]:
+        page = as_user(user).get(url).content.decode()
+        title = re.search(r"<title>\s*(.*?)\s*–", page, re.S)
+        assert title is not None, url
+        assert title.group(1) == "Opplæringskurs", url
+
+
+def test_courses_visible_to_each_role(world: World) -> None:
+    """Issue 8, item 21: `Course.objects.visible_to` is the scope the course pages fetch in."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from ressursvenn.lib.access import is_scoped
+
+    ours = _course(world)
+    theirs = actions.create_course(
+        by=world.other_leader, branch=world.other_branch, title="Nordkurs", capacity=5
+    )
+    seen = {
+        who: list(Course.objects.visible_to(getattr(world, who)).order_by("pk"))
+        for who in (
+            "leader",
+            "volunteer",
+            "other_leader",
+            "other_volunteer",
+            "staff",
+            "coordinator",
+        )
+    }
+    assert seen == {
+        "leader": [ours],
+        "volunteer": [ours],
+        "other_leader": [theirs],
+        "other_volunteer": [theirs],
+        "staff": [],
+        "coordinator": [],
+    }
+    assert list(Course.objects.visible_to(AnonymousUser())) == []
+    assert is_scoped(Course.objects.visible_to(world.leader), world.leader)
+
+
+def test_a_course_of_another_branch_is_a_404_for_sign_up(world: World, as_user: Any) -> None:
+    theirs = actions.create_course(
+        by=world.other_leader, branch=world.other_branch, title="Nordkurs", capacity=5
+    )
+    client = as_user(world.volunteer)
+    assert client.post(reverse("volunteers:course_signup", args=[theirs.pk])).status_code == 404
+    assert Enrolment.objects.count() == 0

@@ -163,3 +163,23 @@ def test_list_filters_those_without_guidance(world: World, as_user: Any) -> None
     guided = client.get(url, {"show": "med"})
     assert [v.full_name for v in guided.context["page"]] == [vera.full_name]
     assert client.get(url, {"show": "tull"}).status_code == 200
+
+
+def test_guidance_groups_visible_to_the_branch_leaders_only(world: World) -> None:
+    """Issue 8, item 21: `GuidanceGroup.objects.visible_to` scopes the guidance pages."""
+    from ressursvenn.lib.access import is_scoped
+
+    ours = _group(world)
+    theirs = actions.create_group(by=world.other_leader, branch=world.other_branch, name="Nord")
+    seen = {
+        who: list(GuidanceGroup.objects.visible_to(getattr(world, who)).order_by("pk"))
+        for who in ("leader", "other_leader", "volunteer", "staff", "coordinator")
+    }
+    assert seen == {
+        "leader": [ours],
+        "other_leader": [theirs],
+        "volunteer": [],
+        "staff": [],
+        "coordinator": [],
+    }
+    assert is_scoped(GuidanceGroup.objects.visible_to(world.leader), world.leader)

@@ -297,3 +297,189 @@ def test_import_pages_refused_for_other_roles(world: World, as_user: Any, who: s
     assert client.get(reverse("volunteers:import")).status_code == 403
     assert _upload(client, _csv(*GOOD)).status_code == 403
     assert Volunteer.objects.filter(imported=True).count() == 0
+
+
+# --- import bombs (issue 8, item 2) -----------------------------------------------------------
+
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_TAIL = b"</sheetData></worksheet>"
+
+
+def _with_sheet(write_rows: Any) -> bytes:
+    """A real workbook whose first sheet's XML is written, streamed and packed, by
+    `write_rows(member)`: the file stays small however much the sheet unpacks to."""
+    import zipfile
+
+    template = zipfile.ZipFile(io.BytesIO(_xlsx([["navn"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in template.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with archive.open(info.filename, "w", force_zip64=True) as member:
+                    member.write(SHEET_HEAD)
+                    write_rows(member)
+                    member.write(SHEET_TAIL)
+            else:
+                archive.writestr(info.filename, template.read(info.filename))
+    return buffer.getvalue()
+
+
+def _header_row(member: Any) -> None:
+    cells = "".join(
+        f'<c t="inlineStr"><is><t>{title}</t></is></c>'
+        for title in ("navn", "e-post", "fødselsdato", "kommunenummer")
+    )
+    member.write(f'<row r="1">{cells}</row>'.encode())
+
+
+def _one_huge_cell(member: Any) -> None:
+    _header_row(member)
+    member.write(b'<row r="2"><c t="inlineStr"><is><t>')
+    block = b" " * (1024 * 1024)
+    for _ in range(300):  # 300 MB of spaces in one cell
+        member.write(block)
+    member.write(b"</t></is></c></row>")
+
+
+def _two_million_cells(member: Any) -> None:
+    _header_row(member)
+    member.write(b'<row r="2">')
+    block = b"<c><v>1</v></c>" * 10_000
+    for _ in range(200):
+        member.write(block)
+    member.write(b"</row>")
+
+
+@pytest.fixture(scope="module")
+def bombs() -> dict[str, bytes]:
+    return {"huge_cell": _with_sheet(_one_huge_cell), "many_cells": _with_sheet(_two_million_cells)}
+
+
+@pytest.mark.parametrize("bomb", ["huge_cell", "many_cells"])
+def test_an_import_bomb_is_refused_quickly_on_the_page(
+    world: World, as_user: Any, bombs: dict[str, bytes], bomb: str
+) -> None:
+    import time
+
+    data = bombs[bomb]
+    assert len(data) < importing.MAX_BYTES  # passes the upload size check
+    client = as_user(world.leader)
+    before = (Volunteer.objects.count(), AuditEvent.objects.count())
+    started = time.process_time()
+    response = _upload(client, data, name="liste.xlsx")
+    assert time.process_time() - started < 2
+    assert response.context["form"].errors["file"] == [
+        "Regnearket blir for stort når det pakkes ut (mer enn 24 MB). Lagre bare listen over "
+        "ressursvenner i en ny fil, og prøv igjen."
+    ]
+    assert "preview" not in response.context
+    assert SESSION_KEY not in client.session
+    assert (Volunteer.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_member_packed_beyond_the_ratio_is_refused() -> None:
+    def spaces(member: Any) -> None:
+        _header_row(member)
+        member.write(
+            b'<row r="2"><c t="inlineStr"><is><t>' + b" " * 2_000_000 + b"</t></is></c></row>"
+        )
+
+    data = _with_sheet(spaces)  # 2 MB: below the size limits, far beyond the ratio
+    with pytest.raises(importing.ImportFileError, match="for stort når det pakkes ut"):
+        importing.read_table("liste.xlsx", data)
+
+
+def test_too_many_cells_in_a_row_stops_the_scan() -> None:
+    def wide(member: Any) -> None:
+        _header_row(member)
+        cells = "".join(f"<c><v>{n}</v></c>" for n in range(importing.MAX_CELLS_PER_ROW + 1))
+        member.write(f'<row r="2">{cells}</row>'.encode())
+
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.read_table("liste.xlsx", _with_sheet(wide))
+    assert str(refused.value) == (
+        "Rad 2 har for mange celler (høyst 1000). Ta bare med kolonnene i listen."
+    )
+
+
+def test_too_many_cells_in_the_sheet(monkeypatch: Any) -> None:
+    monkeypatch.setattr(importing, "MAX_CELLS", 10)
+
+    def rows(member: Any) -> None:
+        _header_row(member)
+        member.write(b'<row r="2"><c><v>1</v></c><c><v>1</v></c><c><v>1</v></c></row>' * 3)
+
+    with pytest.raises(importing.ImportFileError, match=r"for mange celler \(høyst 10\)"):
+        importing.read_table("liste.xlsx", _with_sheet(rows))
+
+
+def test_a_row_far_below_the_limit_is_refused_and_a_forged_dimension_is_ignored(
+    world: World,
+) -> None:
+    def far(member: Any) -> None:
+        _header_row(member)
+        member.write(b'<row r="1000000"><c><v>1</v></c></row>')
+
+    with pytest.raises(importing.ImportFileError, match="for mange rader"):
+        importing.read_table("liste.xlsx", _with_sheet(far))
+
+    def forged(member: Any) -> None:
+        # A dimension of a million rows before the data: openpyxl would fill them in.
+        member.write(b'<dimension ref="A1:AX1048576"/>')
+        _header_row(member)
+
+    header, table = importing.read_table("liste.xlsx", _with_sheet(forged))
+    assert (header[:4], table) == (["navn", "e-post", "fødselsdato", "kommunenummer"], [])
+
+
+@pytest.mark.parametrize("name", ["liste.csv", "liste.xlsx"])
+def test_a_too_long_cell_is_refused_naming_its_row(world: World, name: str) -> None:
+    long_name = "A" * (importing.MAX_CELL_CHARS + 1)
+    if name.endswith(".csv"):
+        data = _csv(GOOD[0], f"{long_name};x@example.no;;14.03.1970;0301;")
+    else:
+        data = _xlsx(
+            [
+                ["navn", "e-post", "fødselsdato", "kommunenummer"],
+                ["Anne Hansen", "anne@example.no", "14.03.1970", "0301"],
+                [long_name, "x@example.no", "14.03.1970", "0301"],
+            ]
+        )
+    with pytest.raises(importing.ImportFileError) as refused:
+        importing.read_table(name, data)
+    assert str(refused.value) == (
+        "Rad 3 har en celle med mer enn 1000 tegn. Sjekk at det er riktig fil."
+    )
+
+
+def test_a_full_list_is_accepted(world: World) -> None:
+    """5,000 rows of different values pack like an ordinary spreadsheet: no false refusal."""
+
+    def full(member: Any) -> None:
+        _header_row(member)
+        for n in range(2, importing.MAX_ROWS + 2):
+            member.write(
+                f'<row r="{n}"><c t="inlineStr"><is><t>Kvinne {n * 7919 % 100003}</t></is></c>'
+                f'<c t="inlineStr"><is><t>k{n * 104729 % 1000003}@example.no</t></is></c>'
+                f'<c t="inlineStr"><is><t>14.03.1970</t></is></c><c><v>301</v></c></row>'.encode()
+            )
+
+    _header, table = importing.read_table("liste.xlsx", _with_sheet(full))
+    assert len(table) == importing.MAX_ROWS
+    assert table[0][:4] == ["Kvinne 15838", "k209458@example.no", "14.03.1970", "301"]
+
+
+# --- invisible characters (issue 8, item 4) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("trick", ["\u202e", "\u200b"])
+def test_a_name_with_invisible_characters_is_refused(world: World, trick: str) -> None:
+    rows = _checked(world, _csv(f"Anne{trick} Hansen;anne@example.no;;14.03.1970;0301;"))
+    assert rows[0].errors == [
+        "Teksten inneholder usynlige tegn eller tegn som snur skriveretningen. "
+        "Skriv den inn på nytt uten å lime inn fra et annet sted."
+    ]
+    assert rows[0].values == {}

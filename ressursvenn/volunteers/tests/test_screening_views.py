@@ -157,7 +157,7 @@ def test_detail_shows_record_and_checklist_and_logs_access(world: World, as_user
     assert response.status_code == 200
     page = response.content.decode()
     assert "Sara Søker" in page
-    assert "98765432" in page
+    assert "987 65 432" in page  # grouped (issue 8, item 18)
     assert [item.code for item in response.context["missing"]] == [
         "police_certificate",
         "course",
@@ -431,3 +431,47 @@ def test_other_leader_gets_404_on_every_action(world: World, as_user: Any, name:
     assert response.status_code == 404
     assert "Sara Søker" not in response.content.decode()
     assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("trick", ["\u202e", "\u200b"])
+def test_a_reference_name_with_invisible_characters_is_refused(
+    world: World, as_user: Any, trick: str
+) -> None:
+    """Issue 8, item 4: the screening forms refuse direction and zero-width characters."""
+    BranchPolicy.objects.create(branch=world.branch, references_required=1)
+    volunteer = _applicant(world, status="screening")
+    response = as_user(world.leader).post(
+        _url("add_reference", volunteer),
+        {
+            "reference-name": f"Ola{trick} Nordmann",
+            "reference-contacted_on": TODAY.isoformat(),
+            "reference-is_positive": "yes",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["reference_form"].errors["name"] == [
+        "Teksten inneholder usynlige tegn eller tegn som snur skriveretningen. "
+        "Skriv den inn på nytt uten å lime inn fra et annet sted."
+    ]
+    assert volunteer.references.count() == 0
+
+
+def test_notes_keep_their_line_breaks_but_not_a_direction_override(
+    world: World, as_user: Any
+) -> None:
+    volunteer = _applicant(world, status="screening")
+    client = as_user(world.leader)
+    data = {
+        "interview-held_on": TODAY.isoformat(),
+        "interview-interviewer": world.leader.pk,
+        "interview-outcome": "suitable",
+    }
+    response = client.post(
+        _url("add_interview", volunteer), {**data, "interview-notes": "a\u202eb"}
+    )
+    assert list(response.context["interview_form"].errors) == ["notes"]
+    response = client.post(
+        _url("add_interview", volunteer), {**data, "interview-notes": "Linje 1\nLinje 2"}
+    )
+    assert response.status_code == 302
+    assert volunteer.interviews.get().notes == "Linje 1\nLinje 2"

@@ -326,3 +326,71 @@ def test_an_ended_volunteer_cannot_sign(as_user: Any, world: World) -> None:
     )
     assert "Du kan ikke signere etter at du har sluttet" in response.content.decode()
     assert ConfidentialityDeclaration.objects.filter(volunteer__user=user).count() == 0
+
+
+# --- issue 8, items 9 and 18 ------------------------------------------------------------------
+
+WAITING = "Gruppelederen tar kontakt når det er en kvinne som passer med deg."
+
+
+def test_an_approved_volunteer_without_a_match_is_told_to_wait(as_user: Any, world: World) -> None:
+    page = as_user(world.volunteer).get(MINE).content.decode()
+    assert WAITING in page
+
+
+@pytest.mark.parametrize("status", ["proposed", "meeting_planned", "active", "paused"])
+def test_a_matched_volunteer_is_not_told_to_wait(as_user: Any, world: World, status: str) -> None:
+    referral = factories.referral(world.centre, world.branch, status="matched")
+    factories.match(referral, world.volunteer.volunteer, status=status)
+    page = as_user(world.volunteer).get(MINE).content.decode()
+    assert WAITING not in page
+    assert "Du er godkjent som ressursvenn og har en kobling." in page
+
+
+def test_a_closed_match_does_not_count(as_user: Any, world: World) -> None:
+    referral = factories.referral(world.centre, world.branch, status="closed")
+    factories.match(referral, world.volunteer.volunteer, status="closed")
+    assert WAITING in as_user(world.volunteer).get(MINE).content.decode()
+
+
+def test_an_applicant_is_not_told_to_wait_for_a_woman(as_user: Any, world: World) -> None:
+    page = as_user(applicant(world)).get(MINE).content.decode()
+    assert WAITING not in page
+
+
+def test_the_checklist_uses_one_word_for_met_requirements(as_user: Any, world: World) -> None:
+    mine = as_user(world.volunteer).get(MINE).content.decode()
+    assert "Oppfylt" in mine
+    assert "På plass" not in mine
+
+
+def test_the_declaration_is_shown_as_paragraphs_and_a_list(as_user: Any, world: World) -> None:
+    page = as_user(applicant(world)).get(DECLARATION).content.decode()
+    assert (
+        '<p class="ds-paragraph">Som ressursvenn får jeg vite ting om kvinnen jeg blir koblet med, '
+        "om hennes familie og om andre frivillige. Jeg lover å behandle alt dette fortrolig.</p>"
+    ) in page
+    assert (
+        "<li>Jeg legger ikke ut bilder, steder eller annet om kvinnen eller møtene våre i "
+        "sosiale medier.</li>"
+    ) in page
+    assert "hun\n" not in page
+    assert "<br>" not in page.split("<main", 1)[1]
+    # The signed text itself is unchanged (its version is what she signs).
+    assert "hvor hun\n   bor" in DeclarationText.current().text  # type: ignore[union-attr]
+
+
+def test_paragraph_blocks_of_a_text() -> None:
+    from ressursvenn.volunteers.templatetags.declaration_text import as_paragraphs, blocks
+
+    text = "Første linje\nfortsetter.\n\n3. Punkt tre\n   går videre.\n4. Fire <b>\n\nSlutt."
+    assert [(b.numbered, b.start, b.items) for b in blocks(text)] == [
+        (False, 1, ["Første linje fortsetter."]),
+        (True, 3, ["Punkt tre går videre.", "Fire <b>"]),
+        (False, 1, ["Slutt."]),
+    ]
+    assert as_paragraphs(text) == (
+        '<p class="ds-paragraph">Første linje fortsetter.</p>'
+        '<ol class="ds-list" start="3"><li>Punkt tre går videre.</li><li>Fire &lt;b&gt;</li></ol>'
+        '<p class="ds-paragraph">Slutt.</p>'
+    )

@@ -2,7 +2,9 @@
 
 Abuse protection: a per-address rate limit (429 with a clear message), a honeypot field (when
 filled the same thank-you page is shown and nothing is stored), and one identical answer for
-every accepted form, so nobody learns whether an address has applied before.
+every accepted form, so nobody learns whether an address has applied before. A second submit
+of the same page (its one-time token), or of the same address to the same branch within a day,
+gets that same answer and stores and sends nothing (`submit_application`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         try:
             if choice is None:
                 raise ValidationError(NO_BRANCH)
-            submit_application(data, branch=choice.branch)
+            submit_application(data, branch=choice.branch, token=form.submit_token)
         except ValidationError as error:
             form.add_error(None, error)
         else:

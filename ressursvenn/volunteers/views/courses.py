@@ -1,7 +1,8 @@
 """Course pages: the group leader manages her branches' courses; a volunteer signs up.
 
-Leader pages check the role first (403), then fetch within her branches (404 outside them),
-then the object permission. The volunteer's sign-up fetches within her own branch (404).
+Leader pages check the role first (403), then `fetch` within her branches (404 outside them)
+with the object permission (403). The volunteer's sign-up fetches within her own branch (404).
+Courses come from `Course.objects.visible_to(user)`, narrowed to the role of the page.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -22,17 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ressursvenn.accounts.models import Role
+from ressursvenn.lib.access import add_errors, error_text, fetch, paginate, require
 from ressursvenn.volunteers.actions import courses as actions
 from ressursvenn.volunteers.forms.courses import (
     AttendanceForm,
     CourseForm,
     EnrolForm,
     SessionForm,
-    add_errors,
 )
 from ressursvenn.volunteers.models import Attendance, Course, CourseSession, Enrolment, Volunteer
-
-PAGE_SIZE = 50
 
 View = Callable[..., HttpResponse]
 
@@ -42,8 +41,7 @@ def leader_only(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm(actions.MANAGE):
-            raise PermissionDenied
+        require(request, actions.MANAGE)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -55,8 +53,17 @@ def acting_role(request: HttpRequest) -> str | None:
 
 
 def led_courses(user: Any) -> QuerySet[Course]:
-    """Courses of the branches the user leads."""
-    return Course.objects.filter(branch_id__in=user.organisation_ids(Role.GROUP_LEADER))
+    """Courses of the branches the user leads (her scope, narrowed to the leader role)."""
+    return Course.objects.visible_to(user).filter(
+        branch_id__in=user.organisation_ids(Role.GROUP_LEADER)
+    )
+
+
+def own_branch_courses(user: Any) -> QuerySet[Course]:
+    """Courses of the branch she volunteers in (her scope, narrowed to the volunteer role)."""
+    return Course.objects.visible_to(user).filter(
+        branch_id__in=user.organisation_ids(Role.VOLUNTEER)
+    )
 
 
 def _count(rows: QuerySet[Any]) -> Coalesce:
@@ -98,7 +105,7 @@ def _leader_list(request: HttpRequest) -> HttpResponse:
         .select_related("branch")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, courses)
     return render(request, "volunteers/courses/list.html", {"page": page})
 
 
@@ -110,12 +117,12 @@ def _volunteer_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     mine = Enrolment.objects.filter(course=OuterRef("pk"), volunteer=volunteer)
     courses = (
-        _with_counts(Course.objects.filter(branch_id=volunteer.branch_id))
+        _with_counts(own_branch_courses(user).filter(branch_id=volunteer.branch_id))
         .annotate(is_mine=Exists(mine))
         .filter(Q(is_mine=True) | Q(is_open_for_signup=True, first_start__gt=now))
         .order_by("first_start", "pk")
     )
-    rows = list(courses[:PAGE_SIZE])
+    rows = list(courses[: settings.PAGE_SIZE])
     sessions: dict[int, list[CourseSession]] = {}
     for session in CourseSession.objects.filter(course__in=[c.pk for c in rows]):
         sessions.setdefault(session.course_id, []).append(session)
@@ -148,7 +155,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
         try:
             course = actions.create_course(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Kurset er opprettet. Legg til kursdagene."))
             return redirect("volunteers:course_detail", course.pk)
@@ -158,9 +165,9 @@ def course_create(request: HttpRequest) -> HttpResponse:
 @leader_only
 @require_safe
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_object_or_404(led_courses(request.user).select_related("branch"), pk=pk)
-    if not request.user.has_perm(actions.MANAGE, course):
-        raise PermissionDenied
+    course = fetch(
+        request, led_courses(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     sessions = list(course.sessions.all())
     enrolments = list(
         course.enrolments.select_related("volunteer").order_by("volunteer__full_name", "pk")
@@ -188,15 +195,15 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_only
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_object_or_404(led_courses(request.user).select_related("branch"), pk=pk)
-    if not request.user.has_perm(actions.MANAGE, course):
-        raise PermissionDenied
+    course = fetch(
+        request, led_courses(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_course(course, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("volunteers:course_detail", course.pk)
@@ -205,9 +212,9 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_only
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_object_or_404(led_courses(request.user).select_related("branch"), pk=pk)
-    if not request.user.has_perm(actions.MANAGE, course):
-        raise PermissionDenied
+    course = fetch(
+        request, led_courses(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     form = SessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -222,16 +229,16 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_only
 def enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    course = get_object_or_404(led_courses(request.user).select_related("branch"), pk=pk)
-    if not request.user.has_perm(actions.MANAGE, course):
-        raise PermissionDenied
+    course = fetch(
+        request, led_courses(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     form = EnrolForm(request.POST if request.method == "POST" else None, course=course)
     if request.method == "POST" and form.is_valid():
         volunteer = form.cleaned_data["volunteer"]
         try:
             actions.enrol_volunteer(course, volunteer, by=request.user)
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("%(name)s er meldt på kurset.") % {"name": volunteer.full_name}
@@ -248,8 +255,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not request.user.has_perm(actions.MANAGE, session.course):
-        raise PermissionDenied
+    require(request, actions.MANAGE, session.course)
     people = [
         e.volunteer
         for e in session.course.enrolments.select_related("volunteer").order_by(
@@ -264,7 +270,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.record_attendance(session, by=request.user, attended=form.attended())
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Oppmøtet er lagret."))
             return redirect("volunteers:course_detail", session.course_id)
@@ -277,26 +283,22 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/courses/attendance.html", context)
 
 
-def _volunteer_course(request: HttpRequest, pk: int) -> Course:
-    """A course of the user's own branch (as a volunteer): 403 for other roles, else 404."""
-    if not request.user.has_role(Role.VOLUNTEER):  # type: ignore[union-attr]
+def _signup_course(request: HttpRequest, pk: int) -> Course:
+    """403 for other roles than volunteer (before anything is fetched), then `fetch` in the
+    courses of her own branch (404) with the sign-up permission (403)."""
+    user: Any = request.user
+    if not user.has_role(Role.VOLUNTEER):
         raise PermissionDenied
-    course = get_object_or_404(
-        Course.objects.filter(branch_id__in=request.user.organisation_ids(Role.VOLUNTEER)),  # type: ignore[union-attr]
-        pk=pk,
-    )
-    if not request.user.has_perm(actions.SIGN_UP, course):
-        raise PermissionDenied
-    return course
+    return fetch(request, own_branch_courses(user), pk, perm=actions.SIGN_UP)
 
 
 @require_POST
 def course_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _volunteer_course(request, pk)
+    course = _signup_course(request, pk)
     try:
         actions.sign_up_for_course(course, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Du er meldt på «%(title)s».") % {"title": course.title})
     return redirect("volunteers:courses")
@@ -304,11 +306,11 @@ def course_signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def course_cancel_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _volunteer_course(request, pk)
+    course = _signup_course(request, pk)
     try:
         actions.cancel_signup(course, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Du er meldt av «%(title)s».") % {"title": course.title})
     return redirect("volunteers:courses")

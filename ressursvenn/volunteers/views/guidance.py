@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ressursvenn.accounts.models import Role
+from ressursvenn.lib.access import add_errors, fetch, paginate, require
 from ressursvenn.volunteers.actions import courses as course_actions
 from ressursvenn.volunteers.actions import guidance as actions
-from ressursvenn.volunteers.forms.courses import add_errors
 from ressursvenn.volunteers.forms.guidance import (
     AttendanceForm,
     GroupForm,
@@ -39,11 +39,10 @@ from ressursvenn.volunteers.models import (
 )
 from ressursvenn.volunteers.views.courses import leader_only
 
-PAGE_SIZE = 50
-
 
 def led_groups(user: Any) -> QuerySet[GuidanceGroup]:
-    return GuidanceGroup.objects.filter(branch_id__in=user.organisation_ids(Role.GROUP_LEADER))
+    """The guidance groups of the branches she leads (`GuidanceGroup.objects.visible_to`)."""
+    return GuidanceGroup.objects.visible_to(user)
 
 
 def year_bounds(today: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -100,9 +99,9 @@ def guidance_groups(request: HttpRequest) -> HttpResponse:
         volunteers = volunteers.filter(guided=False)
     elif show == GuidanceFilterForm.WITH:
         volunteers = volunteers.filter(guided=True)
-    page = Paginator(volunteers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, volunteers)
     context = {
-        "groups": groups[:PAGE_SIZE],
+        "groups": groups[: settings.PAGE_SIZE],
         "page": page,
         "form": form,
         "year": today.year,
@@ -122,24 +121,19 @@ def guidance_create(request: HttpRequest) -> HttpResponse:
         try:
             group = actions.create_group(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Veiledningsgruppen er opprettet. Velg deltakerne."))
             return redirect("volunteers:guidance_members", group.pk)
     return render(request, "volunteers/guidance/form.html", {"form": form})
 
 
-def _group(request: HttpRequest, pk: int) -> GuidanceGroup:
-    group = get_object_or_404(led_groups(request.user).select_related("branch"), pk=pk)
-    if not request.user.has_perm(actions.MANAGE, group):
-        raise PermissionDenied
-    return group
-
-
 @leader_only
 @require_safe
 def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
+    group = fetch(
+        request, led_groups(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     members = list(group.members.order_by("full_name", "pk"))
     sessions = list(group.sessions.all())
     marks = {
@@ -159,13 +153,15 @@ def guidance_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_only
 def guidance_members(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
+    group = fetch(
+        request, led_groups(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     form = MembersForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
             actions.set_members(group, by=request.user, members=form.cleaned_data["members"])
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Deltakerne er lagret."))
             return redirect("volunteers:guidance_detail", group.pk)
@@ -174,7 +170,9 @@ def guidance_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @leader_only
 def guidance_session_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _group(request, pk)
+    group = fetch(
+        request, led_groups(request.user).select_related("branch"), pk, perm=actions.MANAGE
+    )
     form = GuidanceSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,8 +193,7 @@ def guidance_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not request.user.has_perm(actions.MANAGE, session.group):
-        raise PermissionDenied
+    require(request, actions.MANAGE, session.group)
     people = list(session.group.members.order_by("full_name", "pk"))
     present = set(session.attendance.filter(attended=True).values_list("volunteer_id", flat=True))
     form = AttendanceForm(
@@ -206,7 +203,7 @@ def guidance_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.record_guidance_attendance(session, by=request.user, attended=form.attended())
         except ValidationError as error:
-            add_errors(form, error, {})
+            add_errors(form, error)
         else:
             messages.success(request, _("Oppmøtet er lagret."))
             return redirect("volunteers:guidance_detail", session.group_id)

@@ -14,7 +14,7 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ressursvenn.accounts.models import Role
+from ressursvenn.lib.access import error_text, require
 from ressursvenn.lib.crypto import decrypt, encrypt
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.volunteers import importing
@@ -36,8 +37,7 @@ MAX_SESSION_CHARS = 3 * 1024 * 1024
 
 def _branches(request: HttpRequest) -> list[Organisation]:
     user: Any = request.user
-    if not user.has_perm(actions.PERMISSION):
-        raise PermissionDenied
+    require(request, actions.PERMISSION)
     ids = user.organisation_ids(Role.GROUP_LEADER)
     return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
 
@@ -125,7 +125,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         created = actions.import_volunteers(branch, by=user, rows=pending["rows"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("volunteers:import")
     messages.success(
         request,

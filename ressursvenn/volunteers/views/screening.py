@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ressursvenn.accounts.models import Role
 from ressursvenn.lib import vocabulary
-from ressursvenn.lib.audit import record_access
+from ressursvenn.lib.access import add_errors, error_text, fetch, log_access, paginate, require
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.actions import screening as actions
@@ -37,7 +36,6 @@ from ressursvenn.volunteers.forms.screening import (
 )
 from ressursvenn.volunteers.models import Volunteer
 
-PAGE_SIZE = 50
 PERMISSION = actions.PERMISSION
 Status = Volunteer.Status
 WAITING_STATUSES = (Status.APPLIED, Status.SCREENING)
@@ -55,15 +53,6 @@ TABS = [
 ]
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show an action's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
-
-
 def _by(request: HttpRequest) -> Any:
     """The signed-in user (the middleware has sent everyone else to the login page)."""
     return request.user
@@ -78,8 +67,7 @@ def _waiting_days(volunteer: Volunteer, today: Any) -> int | None:
 @require_safe
 def pipeline(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    if not user.has_perm(PERMISSION):
-        raise PermissionDenied
+    require(request, PERMISSION)
     branch_ids = user.organisation_ids(Role.GROUP_LEADER)
     branches = list(Organisation.objects.filter(pk__in=branch_ids).order_by("name", "pk"))
     form = PipelineFilterForm(request.GET, branches=branches)
@@ -97,7 +85,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     rows = rows.order_by(*order).select_related("branch")
     if status == Status.SCREENING:  # the checklist summary: prefetched for the page only
         rows = screening.with_checklist(rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     today = timezone.localdate()
     entries = [
         {
@@ -124,13 +112,12 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/screening/pipeline.html", context)
 
 
-def _volunteer(request: HttpRequest, pk: int) -> Volunteer:
-    """The volunteer, fetched within the user's scope (404) and screenable by her (403)."""
+def _screenable(request: HttpRequest) -> Any:
+    """Her scope of volunteers with their checklist rows, for `fetch` (with the screening
+    permission; the access is logged where the record is shown, `_render_detail`, also when
+    a form's errors show it again)."""
     rows = screening.with_checklist(Volunteer.objects.visible_to(request.user))
-    volunteer = get_object_or_404(rows.select_related("municipality", "district", "user"), pk=pk)
-    if not request.user.has_perm(PERMISSION, volunteer):
-        raise PermissionDenied
-    return volunteer
+    return rows.select_related("branch", "municipality", "district", "user")
 
 
 def _render_detail(
@@ -139,7 +126,7 @@ def _render_detail(
     """The volunteer's record with every form (bound ones passed in show their errors)."""
     user: Any = request.user
     forms = forms or {}
-    record_access(volunteer, user=user, role=Role.GROUP_LEADER, organisation=volunteer.branch)
+    log_access(request, volunteer, role=Role.GROUP_LEADER, organisation=volunteer.branch)
     today = timezone.localdate()
     checklist = screening.checklist(volunteer, today)
     missing = [item for item in checklist if not item.done]
@@ -177,7 +164,9 @@ def _render_detail(
 
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _volunteer(request, pk))
+    return _render_detail(
+        request, fetch(request, _screenable(request), pk, perm=PERMISSION, log=False)
+    )
 
 
 def _record(
@@ -188,7 +177,7 @@ def _record(
         try:
             action(volunteer, by=_by(request), **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("volunteers:detail", volunteer.pk)
@@ -199,7 +188,7 @@ def _record(
 def add_certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
-        _volunteer(request, pk),
+        fetch(request, _screenable(request), pk, perm=PERMISSION, log=False),
         CertificateForm(request.POST),
         "certificate_form",
         actions.record_police_certificate,
@@ -209,7 +198,7 @@ def add_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def add_interview(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
+    volunteer = fetch(request, _screenable(request), pk, perm=PERMISSION, log=False)
     form = InterviewForm(request.POST, volunteer=volunteer, by=_by(request))
     return _record(
         request,
@@ -225,7 +214,7 @@ def add_interview(request: HttpRequest, pk: int) -> HttpResponse:
 def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
-        _volunteer(request, pk),
+        fetch(request, _screenable(request), pk, perm=PERMISSION, log=False),
         ReferenceForm(request.POST),
         "reference_form",
         actions.record_reference,
@@ -237,7 +226,7 @@ def add_reference(request: HttpRequest, pk: int) -> HttpResponse:
 def add_paper_declaration(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(
         request,
-        _volunteer(request, pk),
+        fetch(request, _screenable(request), pk, perm=PERMISSION, log=False),
         PaperDeclarationForm(request.POST),
         "declaration_form",
         actions.record_paper_declaration,
@@ -252,7 +241,7 @@ def _stale(request: HttpRequest, form: Form, pk: int) -> HttpResponse:
 
 @require_POST
 def take_into_screening(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
+    volunteer = fetch(request, _screenable(request), pk, perm=PERMISSION, log=False)
     form = ExpectedStatusForm(request.POST)
     if not form.is_valid():
         return _stale(request, form, pk)
@@ -261,7 +250,7 @@ def take_into_screening(request: HttpRequest, pk: int) -> HttpResponse:
             volunteer, by=_by(request), expected_status=form.cleaned_data["expected_status"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -272,7 +261,7 @@ def take_into_screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
+    volunteer = fetch(request, _screenable(request), pk, perm=PERMISSION, log=False)
     form = ExpectedStatusForm(request.POST)
     if not form.is_valid():
         return _stale(request, form, pk)
@@ -281,7 +270,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             volunteer, by=_by(request), expected_status=form.cleaned_data["expected_status"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Hun er godkjent som ressursvenn."))
     return redirect("volunteers:detail", pk)
@@ -289,7 +278,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
-    volunteer = _volunteer(request, pk)
+    volunteer = fetch(request, _screenable(request), pk, perm=PERMISSION, log=False)
     form = StatusChangeForm(request.POST, volunteer=volunteer)
     valid = form.is_valid()
     if "expected_status" in form.errors:
@@ -309,9 +298,9 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, error_text(error))
                 return redirect("volunteers:detail", pk)
         else:
             messages.success(

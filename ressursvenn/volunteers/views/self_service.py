@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ressursvenn.accounts.rules import is_volunteer
+from ressursvenn.lib.access import error_text, require
 from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.actions import self_service as actions
+from ressursvenn.volunteers.actions.screening import OPEN_MATCH_STATUSES
 from ressursvenn.volunteers.forms.profile import PROFILE_FIELDS, DeclarationForm, ProfileForm
 from ressursvenn.volunteers.models import DeclarationText, Volunteer
 
@@ -36,8 +38,7 @@ def _own(request: HttpRequest, queryset: QuerySet[Volunteer] | None = None) -> V
         raise PermissionDenied
     rows = Volunteer.objects.visible_to(user) if queryset is None else queryset
     volunteer = get_object_or_404(rows.select_related("branch"), user_id=user.pk)
-    if not user.has_perm("volunteers.view_volunteer", volunteer):
-        raise PermissionDenied
+    require(request, "volunteers.view_volunteer", volunteer)
     return volunteer
 
 
@@ -62,6 +63,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         "must_sign": current is not None and current.version not in signed_versions,
         "is_open": volunteer.status not in actions.CLOSED,
         "courses_url": _courses_url(),
+        # Matches sit in a higher app: reached through the reverse relation.
+        "has_open_match": volunteer.matches.filter(status__in=OPEN_MATCH_STATUSES).exists(),
     }
     return render(request, "volunteers/self/mine.html", context)
 
@@ -69,8 +72,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_profile(request: HttpRequest) -> HttpResponse:
     volunteer = _own(request)
-    if not request.user.has_perm("volunteers.edit_own_profile", volunteer):
-        raise PermissionDenied
+    require(request, "volunteers.edit_own_profile", volunteer)
     form = ProfileForm(request.POST if request.method == "POST" else None, volunteer=volunteer)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
@@ -90,8 +92,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_declaration(request: HttpRequest) -> HttpResponse:
     volunteer = _own(request)
-    if not request.user.has_perm("volunteers.sign_declaration", volunteer):
-        raise PermissionDenied
+    require(request, "volunteers.sign_declaration", volunteer)
     current = DeclarationText.current()
     signed = current is not None and volunteer.declarations.filter(text=current).order_by().first()
     if request.method == "POST" and signed:
@@ -111,7 +112,7 @@ def sign_declaration(request: HttpRequest) -> HttpResponse:
         try:
             actions.sign_declaration(volunteer, by=request.user, text=current)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Takk! Taushetserklæringen er signert."))
         return redirect("volunteers:mine")

@@ -29,7 +29,7 @@ def rotate_model(model: type[models.Model]) -> int:
             update = {
                 name: value
                 for name, value in zip(fields, values, strict=True)
-                if value not in (None, "")
+                if value not in (None, "", [])  # empty text or list: nothing encrypted
             }
             if update:
                 manager.filter(pk=pk).update(**update)

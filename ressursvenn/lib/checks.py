@@ -1,0 +1,53 @@
+"""System checks of the project's own settings, run by every `manage.py` command at start.
+
+Registered in `LibConfig.ready`. They hold in every environment: a bad field key would only
+show when the first encrypted value is read or written, long after the deploy.
+"""
+
+from __future__ import annotations
+
+import binascii
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import CheckMessage, Error
+
+FIELD_KEYS_ID = "ressursvenn.E001"
+
+
+def _is_fernet_key(key: Any) -> bool:
+    if not isinstance(key, str):
+        return False
+    try:
+        Fernet(key.encode())
+    except (ValueError, TypeError, binascii.Error):
+        return False
+    return True
+
+
+def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every entry of RESSURSVENN_FIELD_KEYS is a valid Fernet key (32 url-safe base64 bytes).
+
+    The message names the position of a bad key, never the key itself."""
+    keys = getattr(settings, "RESSURSVENN_FIELD_KEYS", None)
+    if not keys:
+        return [
+            Error(
+                "RESSURSVENN_FIELD_KEYS holds no key.",
+                hint="Set RESSURSVENN_FIELD_KEYS to one or more Fernet keys, newest first.",
+                id=FIELD_KEYS_ID,
+            )
+        ]
+    return [
+        Error(
+            f"RESSURSVENN_FIELD_KEYS entry {position} is not a valid Fernet key.",
+            hint=(
+                "Each key is 32 bytes in url-safe base64, made with "
+                "cryptography.fernet.Fernet.generate_key()."
+            ),
+            id=FIELD_KEYS_ID,
+        )
+        for position, key in enumerate(keys, start=1)
+        if not _is_fernet_key(key)
+    ]

@@ -1,0 +1,176 @@
+"""Every list page on a 360 px phone: no sideways scrolling (the page nor a table), each row a
+card that starts with the name and then the status, and axe clean. Long e-mail addresses
+break instead of widening *Min konto* and the user list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from ressursvenn.accounts.models import User
+from ressursvenn.conftest import World
+from ressursvenn.matching.models import Match
+from ressursvenn.participants.models import Referral
+from ressursvenn.tests import factories
+from ressursvenn.tests.browser.axe import assert_no_axe_violations
+from ressursvenn.tests.browser.helpers import (
+    first_cells,
+    horizontal_overflow,
+    log_in,
+)
+from ressursvenn.tests.browser.test_personas import _populate
+from ressursvenn.volunteers.models import Course, Volunteer
+
+pytestmark = pytest.mark.browser
+
+NAME_STATUS = ("Navn", "Status")
+# Per persona: list page → for each table with rows, the column headers of a row's first two
+# cells as they appear on the phone.
+LIST_PAGES: dict[str, dict[str, list[tuple[str, ...]]]] = {
+    "leader": {
+        "/frivillige/?status=applied": [NAME_STATUS],
+        "/frivillige/?status=screening": [NAME_STATUS],
+        "/frivillige/?status=approved": [NAME_STATUS],
+        "/henvisninger/": [NAME_STATUS],
+        "/kobling/": [NAME_STATUS],
+        "/kobling/koblinger/": [("Kvinnen", "Status")],
+        "/kurs/": [("Kurs", "Påmelding")],
+        "/veiledning/": [("Gruppe", "Lokalforening"), ("Navn", "Veiledning i {year}")],
+        "/kobling/samlet/": [("Kvinne", "Ressursvenn"), ("Ressursvenn", "Ledige plasser")],
+    },
+    "staff": {
+        "/henvisninger/": [NAME_STATUS],
+        "/kobling/koblinger/": [("Kvinnen", "Status")],
+    },
+    "coordinator": {
+        "/organisasjoner/": [NAME_STATUS],
+        "/brukere/": [("Navn og e-post", "Status")],
+        # The audit log has neither name nor status: the time first, then who.
+        "/rapporter/revisjon/": [("Tidspunkt", "Bruker")],
+    },
+    "volunteer": {
+        "/kobling/koblinger/": [("Kvinnen", "Status")],
+        "/kurs/": [],  # her courses are a list of cards, not a table
+    },
+}
+LONG_EMAIL = "{}.med-en-svaert-lang-adresse-uten-mellomrom@sanitetskvinnene-eksempel.no"
+
+
+def _long_email(user: User, persona: str) -> None:
+    user.email = LONG_EMAIL.format(persona)
+    user.save(update_fields=["email"])
+
+
+@pytest.mark.parametrize("persona", list(LIST_PAGES))
+def test_every_list_page_fits_a_phone(
+    phone_page: Page, live_server: Any, browser_world: World, persona: str
+) -> None:
+    _populate(browser_world)
+    factories.volunteer(
+        browser_world.branch,
+        status="applied",
+        full_name="Kristin Langnavn-Eksempelsen",
+        email=LONG_EMAIL.format("frivillig"),
+    )
+    # A free approved volunteer, so the batch proposal has a pair to show.
+    factories.volunteer(browser_world.branch, full_name="Berit Batch", email="berit@example.no")
+    user = getattr(browser_world, persona)
+    _long_email(user, persona)
+    _long_email(browser_world.other_staff, "other_staff")  # the user list shows e-mails
+    log_in(phone_page, live_server, user)
+    year = timezone.localdate().year
+
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for path in LIST_PAGES[persona]:
+        response = phone_page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, f"{path}: status {response.status}"
+        overflow = horizontal_overflow(phone_page)
+        assert overflow == [], f"{path} scrolls sideways at 360 px: {overflow}"
+        found[path] = first_cells(phone_page)
+        assert_no_axe_violations(phone_page, where=f"{path} at 360 px ({persona})")
+
+    expected = {
+        path: [tuple(header.format(year=year) for header in cells) for cells in tables]
+        for path, tables in LIST_PAGES[persona].items()
+    }
+    assert found == expected
+
+    phone_page.goto(f"{live_server.url}/konto/")
+    expect(phone_page.get_by_text(user.email)).to_be_visible()
+    overflow = horizontal_overflow(phone_page)
+    assert overflow == [], f"/konto/ scrolls sideways at 360 px: {overflow}"
+    assert_no_axe_violations(phone_page, where=f"/konto/ at 360 px ({persona})")
+
+
+def test_list_rows_are_cards_on_a_phone_and_a_table_on_a_laptop(
+    page: Page, phone_page: Page, live_server: Any, browser_world: World
+) -> None:
+    _populate(browser_world)
+    log_in(page, live_server, browser_world.leader)
+    phone_page.context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
+    display = "() => getComputedStyle(document.querySelector('.table-cards tbody tr')).display"
+    label = (
+        "() => getComputedStyle(document.querySelector("
+        "'.table-cards tbody td[data-label]'), '::before').content"
+    )
+
+    page.goto(f"{live_server.url}/henvisninger/")
+    phone_page.goto(f"{live_server.url}/henvisninger/")
+
+    assert (page.evaluate(display), phone_page.evaluate(display)) == ("table-row", "block")
+    # The group leader's own branch is not repeated in every row; the centre is shown.
+    assert phone_page.evaluate(label) == '"Fra krisesenter: "'
+    assert_no_axe_violations(page, where="referral list at 1280 px")
+
+
+def test_crisis_staff_list_has_no_centre_column(
+    page: Page, live_server: Any, browser_world: World
+) -> None:
+    _populate(browser_world)
+    log_in(page, live_server, browser_world.staff)
+    page.goto(f"{live_server.url}/henvisninger/")
+    headers = page.locator(".table-cards thead th").all_inner_texts()
+    assert headers == ["Navn", "Status", "Til lokalforening", "Område", "Sendt"]
+
+
+def _detail_pages(world: World) -> dict[str, list[str]]:
+    """Pages with a list table or a table of facts, per persona (after `_populate`)."""
+    helper = Volunteer.objects.get(full_name="Hanne Hjelper")  # approved: certificate, interview
+    course = Course.objects.get(title="Grunnkurs")
+    active = Match.objects.get(status="active")
+    referral = Referral.objects.get(status="matched")
+    return {
+        "leader": [
+            f"/frivillige/{helper.pk}/",
+            f"/kurs/{course.pk}/",
+            f"/kobling/koblinger/{active.pk}/",
+            f"/henvisninger/{referral.pk}/",
+            f"/kobling/henvisning/{Referral.objects.get(status='accepted').pk}/",
+            "/frivillige/import/",
+        ],
+        "coordinator": [
+            f"/organisasjoner/{world.branch.pk}/",
+            f"/organisasjoner/{world.centre.pk}/",
+        ],
+        "volunteer": ["/min-side/"],
+    }
+
+
+@pytest.mark.parametrize("persona", ["leader", "coordinator", "volunteer"])
+def test_detail_pages_with_tables_fit_a_phone(
+    phone_page: Page, live_server: Any, browser_world: World, persona: str
+) -> None:
+    _populate(browser_world)
+    log_in(phone_page, live_server, getattr(browser_world, persona))
+    overflowing = {}
+    for path in _detail_pages(browser_world)[persona]:
+        response = phone_page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, f"{path}: status {response.status}"
+        overflowing[path] = horizontal_overflow(phone_page)
+        assert_no_axe_violations(phone_page, where=f"{path} at 360 px ({persona})")
+    assert overflowing == {path: [] for path in overflowing}
