@@ -8,6 +8,7 @@ from django.urls import include, path, reverse
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
+from ressursvenn.lib.health import healthz, readyz
 from ressursvenn.organisations.views import about
 from ressursvenn.reports.views import home
 
@@ -27,6 +28,8 @@ admin.site.login = _admin_login  # type: ignore[method-assign]
 urlpatterns = [
     path("", home, name="home"),
     path("om/", about, name="about"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("sprak/", login_not_required(set_language), name="set_language"),
     path("", include("ressursvenn.accounts.urls")),
     path("organisasjoner/", include("ressursvenn.organisations.urls")),

@@ -4,4 +4,6 @@ ENTRIES = {
     "home": Entry(signed_in(dict.fromkeys(PRINCIPALS[2:], (OK, NOT_ALLOWED)))),
     "about": Entry(public(get=OK, post=NOT_ALLOWED)),
     "set_language": Entry(public(get=REDIRECT, post=REDIRECT)),
+    "healthz": Entry(public(get=OK, post=NOT_ALLOWED)),
+    "readyz": Entry(public(get=OK, post=NOT_ALLOWED)),
 }
