@@ -256,7 +256,7 @@ def test_a_woman_applies_is_screened_trained_and_approved(
     expect(leader.locator(".messages")).to_contain_text("Hun er godkjent som ressursvenn.")
     assert_no_axe_violations(leader, where="volunteer page, approved")
     volunteer.refresh_from_db()
-    assert (volunteer.status, volunteer.approved_on) == ("approved", today)
+    assert (volunteer.status, volunteer.approved_on) == ("approved", timezone.localdate())
     menu(leader, "Ressursvenner")
     leader.get_by_role("link", name="Godkjent (2)").click()  # she and Vera Venn
     row = leader.get_by_role("row", name=NAME)
