@@ -220,9 +220,8 @@ def test_a_referral_becomes_an_active_match(
             assert name not in text, f"{name!r} in the .ics"
 
     # --- 5. after the meeting (moved into the past): both want to continue ----------------
-    MatchingMeeting.objects.filter(match=match).update(
-        starts_at=timezone.now() - datetime.timedelta(hours=1)
-    )
+    held_at = timezone.now() - datetime.timedelta(hours=1)
+    MatchingMeeting.objects.filter(match=match).update(starts_at=held_at)
     leader.reload()
     assert_no_axe_violations(leader, where="match page, after the meeting")
     leader.get_by_label("Begge vil fortsette: koblingen starter").check()
@@ -232,7 +231,7 @@ def test_a_referral_becomes_an_active_match(
     assert_no_axe_violations(leader, where="match page, active")
     match.refresh_from_db()
     assert match.status == Match.Status.ACTIVE
-    assert match.started_on == today
+    assert match.started_on == timezone.localdate(held_at)  # the meeting's day
     referral.refresh_from_db()
     assert referral.status == Referral.Status.MATCHED
 
