@@ -101,8 +101,9 @@ def test_templates_have_no_inline_script_style_or_handlers() -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize("command", [["check", "--deploy", "--fail-level", "WARNING"]])
-def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> None:
+def _manage(command: list[str], **environment: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py COMMAND` in a subprocess with production-like settings, overridden by
+    `environment`, and no database or test-only variables of this process."""
     env = {
         **os.environ,
         "RESSURSVENN_ENV": "production",
@@ -110,10 +111,11 @@ def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> N
         "RESSURSVENN_FIELD_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "ressursvenn.example.no",
         "DEBUG": "false",
+        **environment,
     }
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *command],
         cwd=ROOT,
         env=env,
@@ -122,6 +124,11 @@ def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> N
         check=False,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize("command", [["check", "--deploy", "--fail-level", "WARNING"]])
+def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> None:
+    result = _manage(command)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)" in result.stdout
 
@@ -135,25 +142,7 @@ def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> N
     ],
 )
 def test_invalid_field_keys_fail_the_check(environment: str, command: list[str]) -> None:
-    env = {
-        **os.environ,
-        "RESSURSVENN_ENV": environment,
-        "SECRET_KEY": Fernet.generate_key().decode() * 2,
-        "RESSURSVENN_FIELD_KEYS": "x",
-        "ALLOWED_HOSTS": "ressursvenn.example.no",
-        "DEBUG": "false",
-    }
-    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        env.pop(name, None)
-    result = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = _manage(command, RESSURSVENN_ENV=environment, RESSURSVENN_FIELD_KEYS="x")
     assert result.returncode != 0
     assert "ressursvenn.E001" in result.stderr
     assert "RESSURSVENN_FIELD_KEYS entry 1 is not a valid Fernet key" in result.stderr
