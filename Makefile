@@ -24,6 +24,7 @@ run: $(STAMP)
 HONCHO := $(VENV)/bin/honcho
 serve: $(STAMP)
 	$(HONCHO) run $(PY) manage.py migrate --noinput
+	$(HONCHO) run $(PY) manage.py createcachetable
 	$(HONCHO) run $(PY) manage.py collectstatic --noinput
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT="$${PORT:-8000}" $(HONCHO) start web
 

@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 30
 
 
-def setup_django(database: str) -> Path:
-    """Point Django at `var/<database>` (a file of its own per benchmark) and set it up."""
+def setup_django(database: str, url: str = "") -> Path:
+    """Point Django at `var/<database>` (a file of its own per benchmark), or at `url` when
+    given (e.g. a PostgreSQL database), and set it up."""
     sys.path.insert(0, str(ROOT))
     path = ROOT / "var" / database
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["DATABASE_URL"] = url or f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ressursvenn.settings")
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DEBUG"] = "false"

@@ -60,11 +60,13 @@ INSTALLED_APPS = [
     "ressursvenn.volunteers",
     "ressursvenn.participants",
     "ressursvenn.matching",
+    "ressursvenn.followup",
     "ressursvenn.reports",
     "ressursvenn.demo",
 ]
 
 MIDDLEWARE = [
+    "ressursvenn.lib.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -269,12 +271,57 @@ EMAIL_SUBJECT_PREFIX = ""
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# --- Cache (rate limits of the public form, the readiness probe)
+# REDIS_URL set: Redis, shared by every process and machine; short socket timeouts, so an
+# outage answers in well under a second (the public form's limit then fails closed).
+# Production without Redis: the database cache (table made by `createcachetable`, run by the
+# Procfile's release step). Development and tests: per-process memory, which a system check
+# (ressursvenn.E002) refuses in production.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_TABLE = "ressursvenn_cache"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ressursvenn",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Logs (docs/operations.md, "Logs"): JSON lines in production, no personal data in any of
+# them (lib/request_log.py); one line per request when REQUEST_LOG is on.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")
+REQUEST_LOG = env_bool("REQUEST_LOG", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "ressursvenn.lib.request_log.RedactFilter"}},
+    "formatters": {
+        "json": {"()": "ressursvenn.lib.request_log.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "ressursvenn.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
+    },
 }
 
 # --- Volunteer screening (DESIGN.md §4)
@@ -299,6 +346,25 @@ MATCH_MAX_MONTHS = env_int("MATCH_MAX_MONTHS", 12, minimum=1)
 MATCHING_CANDIDATE_LIMIT = env_int("MATCHING_CANDIDATE_LIMIT", 10, minimum=1)
 # A koblingsmøte may be planned at most this many days ahead.
 MEETING_MAX_DAYS_AHEAD = env_int("MEETING_MAX_DAYS_AHEAD", 183, minimum=1)
+
+# --- Follow-up of a match (issue 9)
+# Check-ins: this many in the first month (evenly spread), then one every CHECKIN_EVERY_MONTHS.
+CHECKIN_FIRST_MONTH = env_int("CHECKIN_FIRST_MONTH", 2, minimum=1)
+CHECKIN_EVERY_MONTHS = env_int("CHECKIN_EVERY_MONTHS", 1, minimum=1)
+# A check-in is a task this many days before it is due (and stays one until it is held).
+CHECKIN_NOTICE_DAYS = env_int("CHECKIN_NOTICE_DAYS", 3, minimum=0)
+# No activity logged for this many days: a nudge to the volunteer, then a task for the leader.
+INACTIVITY_NUDGE_DAYS = env_int("INACTIVITY_NUDGE_DAYS", 21, minimum=1)
+INACTIVITY_TASK_DAYS = env_int("INACTIVITY_TASK_DAYS", 35, minimum=1)
+# The volunteer may correct or delete her own activity for this many days.
+ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
+# An urgent concern not acknowledged within this many hours is sent again (and shown in red).
+CONCERN_URGENT_RESEND_HOURS = env_int("CONCERN_URGENT_RESEND_HOURS", 24, minimum=1)
+# End of a match: a reminder this many days before; extensions up to this total length.
+MATCH_END_NOTICE_DAYS = env_int("MATCH_END_NOTICE_DAYS", 30, minimum=1)
+MATCH_EXTENDED_MAX_MONTHS = env_int("MATCH_EXTENDED_MAX_MONTHS", 18, minimum=1)
+# A pair meeting may be planned at most this many days ahead.
+PAIR_MEETING_MAX_DAYS_AHEAD = env_int("PAIR_MEETING_MAX_DAYS_AHEAD", 92, minimum=1)
 
 
 def _weights(name: str) -> dict[str, float] | None:

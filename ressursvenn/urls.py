@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("ressursvenn.volunteers.urls")),
     path("henvisninger/", include("ressursvenn.participants.urls")),
     path("kobling/", include("ressursvenn.matching.urls")),
+    path("oppfolging/", include("ressursvenn.followup.urls")),
     path("rapporter/", include("ressursvenn.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from ressursvenn.accounts.models import (
     Invitation,
     Membership,
     Role,
+    TaskEmail,
     User,
     new_stamp,
 )
@@ -326,6 +327,23 @@ def update_profile(user: User, *, by: User, full_name: str, phone: str) -> None:
     changes = diff(User, before, snapshot(user, fields))
     if changes:
         record_change(user, by=by, action=AuditAction.USER_UPDATE_PROFILE, changes=changes)
+
+
+@transaction.atomic
+def set_task_email(user: User, *, by: User, value: str) -> None:
+    """How the user hears about new tasks (her own choice only; urgent concerns always come
+    by e-mail whatever she chooses)."""
+    if by.pk != user.pk:
+        raise PermissionDenied
+    if value not in TaskEmail.values:
+        raise ValidationError({"task_email": _("Velg hvordan du vil få beskjed om nye oppgaver.")})
+    fields = ["task_email"]
+    before = snapshot(user, fields)
+    user.task_email = value
+    user.save(update_fields=fields)
+    changes = diff(User, before, snapshot(user, fields))
+    if changes:
+        record_change(user, by=by, action=AuditAction.USER_TASK_EMAIL, changes=changes)
 
 
 @transaction.atomic

@@ -22,12 +22,14 @@ NAVIGATION = [
     ("matching:matches", _("Koblinger"), {Role.GROUP_LEADER, Role.CRISIS_STAFF, Role.VOLUNTEER}),
     ("volunteers:courses", _("Kurs"), {Role.GROUP_LEADER, Role.VOLUNTEER}),
     ("volunteers:guidance_groups", _("Veiledning"), {Role.GROUP_LEADER}),
+    ("followup:events", _("Treff"), {Role.GROUP_LEADER, Role.VOLUNTEER}),
+    ("followup:tasks", _("Oppgaver"), {Role.GROUP_LEADER, Role.CRISIS_STAFF, Role.VOLUNTEER}),
     ("accounts:profile", _("Min konto"), None),
 ]
 
 
 # What an applicant (a volunteer user whose row was never approved) does not see.
-HIDDEN_FROM_APPLICANTS = {"matching:matches"}
+HIDDEN_FROM_APPLICANTS = {"matching:matches", "followup:events"}
 
 
 def _is_applicant(user: Any) -> bool:

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.actions import reset_password
-from ressursvenn.accounts.models import ROLE_ORGANISATION_KIND, STAFF_ROLES, Membership, Role
+from ressursvenn.accounts.models import (
+    ROLE_ORGANISATION_KIND,
+    STAFF_ROLES,
+    Membership,
+    Role,
+    TaskEmail,
+)
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.lib.text import CleanCharField
 from ressursvenn.organisations.models import Organisation
@@ -112,6 +118,22 @@ class ProfileForm(forms.Form):
         if phone and not all(ch.isdigit() or ch in "+ -" for ch in phone):
             raise forms.ValidationError(_("Telefonnummeret kan bare ha sifre, mellomrom og +."))
         return phone
+
+
+class TaskEmailForm(forms.Form):
+    task_email = forms.ChoiceField(
+        label=_("Hvordan vil du få beskjed om nye oppgaver?"),
+        choices=TaskEmail.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "E-posten sier bare at du har en ny oppgave, aldri navn eller detaljer. "
+            "Bekymringsmeldinger som haster får du alltid på e-post."
+        ),
+        error_messages={
+            "required": _("Velg hvordan du vil få beskjed om nye oppgaver."),
+            "invalid_choice": _("Velg et av alternativene."),
+        },
+    )
 
 
 class SwitchRoleForm(forms.Form):

@@ -43,6 +43,14 @@ def new_stamp() -> str:
     return secrets.token_hex(16)
 
 
+class TaskEmail(models.TextChoices):
+    """How a user hears about new tasks (urgent concerns always come by e-mail)."""
+
+    EVERY = "every", _("En e-post for hver ny oppgave")
+    DAILY = "daily", _("En samlet e-post om dagen")
+    NONE = "none", _("Ingen e-post, bare i Ressursvenn")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -80,6 +88,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
     session_stamp = models.CharField(max_length=32, default=new_stamp, editable=False)
+    task_email = models.CharField(
+        _("e-post om oppgaver"),
+        max_length=10,
+        choices=TaskEmail.choices,
+        default=TaskEmail.DAILY,
+    )
 
     objects = UserManager()
 

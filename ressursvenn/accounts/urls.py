@@ -14,6 +14,7 @@ urlpatterns = [
     path("konto/", views.profile, name="profile"),
     path("konto/rolle/", views.switch_role, name="switch_role"),
     path("konto/passord/", views.password_change, name="password_change"),
+    path("konto/varsler/", views.task_email, name="task_email"),
     path("invitasjon/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("passord/glemt/", views.password_reset, name="password_reset"),
     path("passord/glemt/sendt/", views.password_reset_done, name="password_reset_done"),

@@ -34,9 +34,11 @@ from ressursvenn.accounts.forms import (
     ProfileForm,
     ResetSetPasswordForm,
     SwitchRoleForm,
+    TaskEmailForm,
     TokenForm,
 )
 from ressursvenn.accounts.middleware import otp_exempt
+from ressursvenn.lib.access import add_errors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -161,13 +163,42 @@ def profile(request: HttpRequest) -> HttpResponse:
         actions.update_profile(user, by=user, **form.cleaned_data)
         messages.success(request, _("Opplysningene er lagret."))
         return redirect("accounts:profile")
+    return _profile_page(request, form=form)
+
+
+def _profile_page(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    task_email_form: TaskEmailForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
     context = {
-        "form": form,
+        "form": form or ProfileForm(initial={"full_name": user.full_name, "phone": user.phone}),
         "switch_form": SwitchRoleForm(user=user),
+        "task_email_form": task_email_form
+        or TaskEmailForm(initial={"task_email": user.task_email}),
         "memberships": user.memberships.filter(is_active=True).select_related("organisation"),
         "recovery_left": _recovery_left(user),
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@require_POST
+def task_email(request: HttpRequest) -> HttpResponse:
+    """The user's own choice of task e-mails (every task, a daily summary, or none)."""
+    user: Any = request.user
+    form = TaskEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_task_email(user, by=user, value=form.cleaned_data["task_email"])
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Valget ditt for e-post om oppgaver er lagret."))
+            return redirect("accounts:profile")
+    return _profile_page(request, task_email_form=form, status=400)
 
 
 def _recovery_left(user: Any) -> int:

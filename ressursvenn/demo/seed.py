@@ -15,6 +15,17 @@ the waiting list, so the README's journey reaches a volunteer who can log in and
 soker.oslo@ (Sara Søker) is in screening with only the confidentiality declaration left to
 sign. Women's data never holds an address: areas to avoid are municipality or district codes.
 
+Every match that went ahead has its follow-up (`_FollowupSeeder`): activities (in person and
+digital, a short note now and then), check-ins on the schedule of `followup.schedule` (held in
+the past, with a few overdue), a video room, concerns, a pause, a closure. Fatima's match
+(ressursvenn.oslo) runs for months with one overdue check-in, a resolved concern, a logged and
+a not-yet-logged digital meeting and the next meeting planned; Hilde's (Oslo, with the veteran
+volunteer) ends within MATCH_END_NOTICE_DAYS and has a new "follow up soon" concern, so the Oslo
+group leader's task list is never empty; Hanne's pair (Hammerfest) has been quiet for weeks;
+Elif's match (Stavanger) is paused after an urgent concern; Kristin's (Oslo) closed as planned
+with both closing conversations and an agreement to keep in touch. Oslo has two events coming
+up and a past walk with attendance; every crisis centre has a (made-up) phone number.
+
 Everything is deterministic for a given seed: names come from a seeded Faker, choices from a
 seeded ``random.Random``, and the secrets are derived from the e-mail address, so the TOTP
 secret and recovery codes ``manage.py demo_personas`` prints stay the same from run to run:
@@ -32,7 +43,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import random
-from base64 import b32encode
+from base64 import b32encode, urlsafe_b64encode
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +60,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from ressursvenn.accounts.models import ROLE_ORDER, Membership, Role, User
+from ressursvenn.followup.models import (
+    Activity,
+    Channel,
+    CheckIn,
+    ClosingConversation,
+    Closure,
+    Concern,
+    EventSignup,
+    PairRoom,
+    Pause,
+    PlannedMeeting,
+    SocialEvent,
+)
+from ressursvenn.followup.schedule import due_dates
 from ressursvenn.lib.audit import record_creation
 from ressursvenn.lib.vocabulary import Availability, Interest, Need
 from ressursvenn.matching.engine import (
@@ -168,6 +193,17 @@ APPROVED_PER_BRANCH = {
     "Stavanger Sanitetsforening": 5,
 }
 
+# The crisis centres' round-the-clock numbers (invented for the demo; shown on the concern
+# page next to 112 and the police).
+CENTRE_PHONES = {
+    "Oslo krisesenter": "22 48 03 90",
+    "Narvik krisesenter": "76 94 47 10",
+    "Vest-Finnmark krisesenter": "78 41 29 60",
+    "Krisesenter Vest IKS": "52 70 36 40",
+    "Krise- og incestsenteret i Fredrikstad": "69 36 28 80",
+    "Krisesenteret i Stavanger": "51 53 06 20",
+}
+
 ORGANISATION_AUDIT_FIELDS = ("kind", "name", "municipality")
 USER_AUDIT_FIELDS = ("email", "full_name")
 
@@ -184,6 +220,7 @@ class SeedSummary:
     match_statuses: dict[str, int] = field(default_factory=dict)
     courses: int = 0
     guidance_groups: int = 0
+    followup: dict[str, int] = field(default_factory=dict)  # rows of the follow-up, by kind
     audit_events: int = 0
 
     def lines(self) -> list[str]:
@@ -210,6 +247,8 @@ class SeedSummary:
             f"  referrals:     {counts(self.referral_statuses)}",
             f"  matches:       {counts(self.match_statuses)}",
             f"  courses:       {self.courses}, guidance groups: {self.guidance_groups}",
+            "  follow-up:     "
+            + ", ".join(f"{count} {name}" for name, count in self.followup.items()),
             f"  audit events:  {self.audit_events}",
         ]
 
@@ -308,9 +347,11 @@ def seed_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -
 
     Side effects: rows in organisations, cooperations, users, memberships, TOTP and static
     devices, volunteers with their screening checklists, courses, guidance groups, referrals,
-    matches and koblingsmøter, and one ``demo.seed`` audit event (actor: none) per
-    organisation, cooperation, user, membership, volunteer, course, guidance group, referral,
-    match and meeting created.
+    matches and koblingsmøter, the follow-up of every match that went ahead (activities,
+    check-ins, video rooms, planned pair meetings, concerns, a pause, a closure, social events),
+    and one ``demo.seed`` audit event (actor: none) per organisation, cooperation, user,
+    membership, volunteer, course, guidance group, referral, match, meeting and follow-up row
+    created (not per event sign-up).
     """
     refuse_in_production()
     clashes = existing_demo_data()
@@ -358,6 +399,7 @@ def seed_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -
             name=spec.centre,
             kind=Organisation.Kind.CRISIS_CENTRE,
             municipality=municipalities[hosts[spec.centre]],
+            phone=CENTRE_PHONES.get(spec.centre, ""),
         )
         organisations[centre.name] = centre
     for org in organisations.values():
@@ -599,6 +641,8 @@ class WomanSpec:
     exclude_volunteer: int | None = None  # position of an approved volunteer to exclude
     children: int = 0
     reason: str = ""
+    started: int = 0  # days since the koblingsmøte (0: MATCH_MEETING_DAYS_AGO)
+    months: int = 0  # planned length in months (0: MATCH_MAX_MONTHS)
 
 
 REFERRALS: dict[str, tuple[WomanSpec, ...]] = {
@@ -607,9 +651,10 @@ REFERRALS: dict[str, tuple[WomanSpec, ...]] = {
             "Fatima",
             34,
             "matched",
-            days=80,
-            waiting=76,
+            days=126,
+            waiting=122,
             match="active",
+            started=101,  # months of activities and check-ins (see `_FollowupSeeder`)
             volunteer="ressursvenn.oslo",
             languages=("ar", "nb", "en"),
             needs=("job_search", "social_network", "public_services"),
@@ -966,6 +1011,7 @@ class _JourneySeeder:
             part for u in personas.values() for part in (u.full_name, u.full_name.split()[0])
         }
         self.course_members: dict[str, dict[str, list[Volunteer]]] = {}
+        self.matches: dict[str, Match] = {}  # woman's first name → her match
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -1177,6 +1223,9 @@ class _JourneySeeder:
                 with_account=True,
                 extra_languages=("en",),
                 modes=["in_person", "digital"],
+                # Oslo's veteran had Kristin's (closed) match and now has Hilde's, whose end
+                # is near: two places, so the two overlapping matches were within capacity.
+                **({"capacity": 2} if b.spec.all_districts else {}),
             )
         )
         for persona, state in VOLUNTEER_PERSONAS.items():
@@ -1520,10 +1569,10 @@ class _JourneySeeder:
             )
         return found[0][2], found[0][3]
 
-    def match(self, b: _Branch, referral: Referral, spec: WomanSpec) -> None:
+    def match(self, b: _Branch, referral: Referral, spec: WomanSpec) -> Match:
         rng = self.rng
         status = spec.match
-        meeting_days = MATCH_MEETING_DAYS_AGO.get(status)
+        meeting_days = spec.started or MATCH_MEETING_DAYS_AGO.get(status)
         if meeting_days is not None:
             meeting_day = self.days_ago(meeting_days)
             proposed_day = meeting_day - datetime.timedelta(days=rng.randint(8, 14))
@@ -1557,7 +1606,9 @@ class _JourneySeeder:
         if meeting_days is not None:
             started = self.days_ago(meeting_days)
             values["started_on"] = started
-            values["planned_end_on"] = _add_months(started, settings.MATCH_MAX_MONTHS)
+            values["planned_end_on"] = _add_months(
+                started, spec.months or settings.MATCH_MAX_MONTHS
+            )
             values["status_changed_at"] = _at(started, 13)
             if status == Match.Status.PAUSED:
                 values["status_reason"] = (
@@ -1607,6 +1658,7 @@ class _JourneySeeder:
                 outcome=MatchingMeeting.Outcome.PENDING,
                 note="",
             )
+        return row
 
     def meeting(
         self,
@@ -1706,7 +1758,560 @@ class _JourneySeeder:
             for spec in REFERRALS[b.spec.name]:
                 referral = self.referral(b, spec)
                 if spec.match:
-                    self.match(b, referral, spec)
+                    self.matches[spec.name] = self.match(b, referral, spec)
+        _FollowupSeeder(self, branches).run()
+
+
+# --- The months of a match: follow-up history ------------------------------------------------
+
+# A woman matched in Oslo almost nine months ago (with the veteran volunteer), so the group
+# leader persona has an end date coming up.
+ENDING_SOON = WomanSpec(
+    "Hilde",
+    48,
+    "matched",
+    days=292,
+    waiting=288,
+    match="active",
+    started=262,
+    months=9,
+    needs=("social_network", "public_services", "physical_activity"),
+    interests=("hiking", "reading", "cafes"),
+    district="030106",
+)
+ACTIVITY_KINDS = {
+    Activity.Kind.COFFEE: 30,
+    Activity.Kind.WALK: 20,
+    Activity.Kind.NORWEGIAN: 12,
+    Activity.Kind.JOB: 8,
+    Activity.Kind.PUBLIC_SERVICES: 8,
+    Activity.Kind.CHILDREN: 8,
+    Activity.Kind.HOUSING: 4,
+    Activity.Kind.OTHER: 5,
+}
+ACTIVITY_CHANNELS = {
+    Channel.IN_PERSON: 60,
+    Channel.PHONE: 15,
+    Channel.MESSAGES: 13,
+    Channel.VIDEO: 12,
+}
+# What can only be done together in person.
+IN_PERSON_KINDS = (
+    Activity.Kind.WALK,
+    Activity.Kind.HOUSING,
+    Activity.Kind.CHILDREN,
+    Activity.Kind.SOCIAL_EVENT,
+)
+ACTIVITY_MINUTES = {
+    Channel.IN_PERSON: (60, 90, 90, 120, 150, 180),
+    Channel.VIDEO: (30, 45, 60),
+    Channel.PHONE: (15, 20, 30, 45),
+    Channel.MESSAGES: (10, 15, 20),
+}
+# Short, harmless notes: the form asks not to write sensitive details.
+ACTIVITY_NOTES = {
+    Activity.Kind.COFFEE: (
+        "En kaffe og en god prat om uka som har vært.",
+        "Vi snakket om planene for helgen.",
+    ),
+    Activity.Kind.WALK: ("Gikk en lang tur i fint vær.", "Prøvde en ny tursti sammen."),
+    Activity.Kind.NORWEGIAN: ("Øvde på ord fra hverdagen og leste avisen sammen.",),
+    Activity.Kind.JOB: ("Så på stillingsannonser og skrev en søknad sammen.",),
+    Activity.Kind.PUBLIC_SERVICES: ("Forberedte et møte og skrev ned spørsmål på forhånd.",),
+    Activity.Kind.CHILDREN: ("Var på lekeplassen med barna.",),
+    Activity.Kind.HOUSING: ("Var på visning sammen.",),
+    Activity.Kind.OTHER: ("Handlet inn til middag og lagde mat sammen.",),
+}
+CHECKIN_NOTES: dict[str, tuple[str, ...]] = {
+    CheckIn.Party.VOLUNTEER: (
+        "Koblingen fungerer godt. De møtes omtrent hver uke.",
+        "Trives som ressursvenn. Ønsker tips til aktiviteter i vinter.",
+        "Litt travelt på jobb, men holder kontakten på telefon.",
+    ),
+    CheckIn.Party.WOMAN: (
+        "Hun er fornøyd og ser frem til møtene.",
+        "Hun sier at det er fint å ha noen å snakke norsk med.",
+        "Hun ønsker å fortsette som nå.",
+    ),
+}
+FOLLOWUP_WHAT = "Sjekke om hun har fått svar fra NAV, og minne ressursvennen på neste veiledning."
+ROOM_NAME_BITS = 192  # as many as `matching.actions.meetings.new_video_url`
+
+
+class _FollowupSeeder:
+    """The months of every match that went ahead: activities, check-ins on schedule, video
+    rooms, planned pair meetings, concerns, the pause, the closure and social events.
+
+    Uses its own random generator (seeded from the journey's), so adding follow-up data does
+    not change the rest of the demo world."""
+
+    def __init__(self, journey: _JourneySeeder, branches: list[_Branch]) -> None:
+        self.j = journey
+        self.today = journey.today
+        self.rng = random.Random(journey.rng.random())  # noqa: S311 - demo data, not a secret
+        self.branches = {b.spec.name: b for b in branches}
+        self.by_org = {b.organisation.pk: b for b in branches}
+        self.counts: dict[str, int] = {}
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+    def count(self, name: str, rows: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + rows
+
+    def audit(self, obj: Any, fields: tuple[str, ...], b: _Branch) -> None:
+        self.j.audit(obj, fields, b.organisation)
+
+    def pick(self, shares: dict[Any, int]) -> Any:
+        return self.rng.choices(list(shares), weights=list(shares.values()))[0]
+
+    # --- rows ---------------------------------------------------------------------------
+
+    def activities(
+        self, match: Match, *, last: datetime.date, gaps: tuple[int, int], children: bool
+    ) -> list[Activity]:
+        """Activities from `last` (the latest contact) back to the start, `gaps` days apart."""
+        rng = self.rng
+        assert match.started_on is not None
+        user = match.volunteer.user
+        assert user is not None
+        kinds = {k: w for k, w in ACTIVITY_KINDS.items() if children or k != "children"}
+        rows, day = [], last
+        while day > match.started_on:
+            kind = self.pick(kinds)
+            channel = Channel.IN_PERSON if kind in IN_PERSON_KINDS else self.pick(ACTIVITY_CHANNELS)
+            note = rng.choice(ACTIVITY_NOTES[kind]) if rng.random() < 0.3 else ""
+            logged = _at(day, rng.randint(17, 22), rng.choice([0, 15, 30, 45]))
+            rows.append(
+                Activity(
+                    match=match,
+                    occurred_on=day,
+                    kind=kind,
+                    duration_minutes=rng.choice(ACTIVITY_MINUTES[channel]),
+                    channel=channel,
+                    note=note,
+                    created_by=user,
+                    created_at=logged,
+                    updated_at=logged,
+                )
+            )
+            day -= datetime.timedelta(days=rng.randint(*gaps))
+        created = Activity.objects.bulk_create(rows)
+        b = self.by_org[match.branch_id]
+        for row in created:
+            self.audit(row, ("match", "occurred_on", "kind", "channel"), b)
+        self.count("activities", len(created))
+        return created
+
+    def checkins(self, match: Match, *, overdue: tuple[str, ...] = ()) -> None:
+        """The schedule of both parties; those due before today (or before the end of a closed
+        match) held, except the latest past one of each party in `overdue`; those due after a
+        closure cancelled."""
+        rng = self.rng
+        assert match.started_on is not None
+        b = self.by_org[match.branch_id]
+        end = match.ended_on or self.today
+        dates = due_dates(match.started_on, match.planned_end_on)
+        via = (
+            CheckIn.Via.CENTRE
+            if match.referral.contact_channel == Referral.Channel.VIA_CENTRE
+            else CheckIn.Via.DIRECT
+        )
+        missed = {party: max((d for d in dates if d < end), default=None) for party in overdue}
+        rows = []
+        for day in dates:
+            for party in CheckIn.Party.values:
+                row = CheckIn(match=match, party=party, due_on=day)
+                if day >= end:
+                    if match.ended_on is not None:
+                        row.status = CheckIn.Status.CANCELLED
+                elif missed.get(party) != day:
+                    held = day + datetime.timedelta(days=rng.randint(-3, 2))
+                    held = max(match.started_on + datetime.timedelta(days=1), held)
+                    held = min(held, end - datetime.timedelta(days=1))
+                    woman = party == CheckIn.Party.WOMAN
+                    row.status = CheckIn.Status.HELD
+                    row.held_on = held
+                    row.mode = self.pick(
+                        {"phone": 6, "in_person": 3, "video": 1}
+                        if woman
+                        else {"in_person": 4, "phone": 4, "video": 2}
+                    )
+                    row.via = via if woman else ""
+                    row.rating = rng.choice([3, 4, 4, 5, 5, 5])
+                    row.notes = rng.choice(CHECKIN_NOTES[party]) if rng.random() < 0.6 else ""
+                    row.followup_needed = rng.random() < 0.1
+                    row.followup_what = FOLLOWUP_WHAT if row.followup_needed else ""
+                    row.held_by = b.leader
+                    row.recorded_at = _at(held, rng.randint(10, 16))
+                rows.append(row)
+        created = CheckIn.objects.bulk_create(rows)
+        for row in created:
+            self.audit(row, ("match", "party", "due_on", "status", "held_on", "mode"), b)
+        self.count("check-ins", len(created))
+
+    def room(self, match: Match) -> None:
+        assert match.started_on is not None
+        assert match.volunteer.user is not None
+        name = urlsafe_b64encode(self.rng.getrandbits(ROOM_NAME_BITS).to_bytes(24, "big"))
+        room = PairRoom.objects.create(
+            match=match,
+            video_url=f"{_video_base()}/{name.decode()}",
+            renewed_at=_at(match.started_on, 15),
+            renewed_by=match.volunteer.user,
+        )
+        self.audit(room, ("match", "renewed_at"), self.by_org[match.branch_id])
+        self.count("video rooms")
+
+    def planned(self, match: Match, starts_at: datetime.datetime, mode: str) -> PlannedMeeting:
+        assert match.volunteer.user is not None
+        meeting = PlannedMeeting.objects.create(
+            match=match,
+            starts_at=starts_at,
+            mode=mode,
+            created_by=match.volunteer.user,
+            created_at=starts_at - datetime.timedelta(days=self.rng.randint(3, 8)),
+        )
+        self.audit(meeting, ("match", "starts_at", "mode"), self.by_org[match.branch_id])
+        self.count("planned meetings")
+        return meeting
+
+    def concern(
+        self,
+        match: Match,
+        *,
+        by: User,
+        category: str,
+        severity: str,
+        description: str,
+        days_ago: int,
+        acknowledged: tuple[int, str] | None = None,  # (hours later, note)
+        resolved: tuple[int, str] | None = None,  # (days after the report, what was done)
+    ) -> None:
+        b = self.by_org[match.branch_id]
+        reported = _at(self.days_ago(days_ago), 20, 10)
+        concern = Concern(
+            match=match,
+            category=category,
+            severity=severity,
+            description=description,
+            reported_by=by,
+            reported_at=reported,
+        )
+        if acknowledged:
+            concern.status = Concern.Status.ACKNOWLEDGED
+            concern.acknowledged_by = b.leader
+            concern.acknowledged_at = reported + datetime.timedelta(hours=acknowledged[0])
+            concern.acknowledge_note = acknowledged[1]
+        if resolved:
+            concern.status = Concern.Status.RESOLVED
+            concern.resolved_by = b.leader
+            concern.resolved_at = reported + datetime.timedelta(days=resolved[0])
+            concern.resolution = resolved[1]
+        concern.save()
+        self.audit(concern, ("match", "category", "severity", "status"), b)
+        self.count("concerns")
+
+    def event(
+        self,
+        b: _Branch,
+        *,
+        title: str,
+        description: str,
+        starts_at: datetime.datetime,
+        audience: str,
+        capacity: int,
+        place: str = "",
+        digital: bool = False,
+        signups: Iterable[tuple[Volunteer, Match | None, str]] = (),
+        attended: bool = False,
+    ) -> SocialEvent:
+        """An event with its answers; a past one with attendance recorded, each pair present
+        logged as a social-event activity (as `followup.actions.events` records it)."""
+        rng = self.rng
+        created = starts_at - datetime.timedelta(days=rng.randint(18, 30))
+        event = SocialEvent.objects.create(
+            branch=b.organisation,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            duration_minutes=120,
+            place=place,
+            video_url=f"{_video_base()}/treff-{rng.getrandbits(64):016x}" if digital else "",
+            capacity=capacity,
+            audience=audience,
+            organiser=b.leader,
+            created_at=created,
+            attendance_recorded_at=starts_at + datetime.timedelta(hours=20) if attended else None,
+        )
+        self.audit(event, ("branch", "title", "starts_at", "capacity", "audience"), b)
+        self.count("social events")
+        places: dict[str, int] = {"self": 1, "pair": 2, "no": 0}  # of the capacity
+        rows = [
+            EventSignup(
+                event=event,
+                volunteer=volunteer,
+                match=match,
+                answer=answer,
+                places=places[answer],
+                answered_at=created + datetime.timedelta(days=rng.randint(1, 10), hours=9),
+                attended=(answer != EventSignup.Answer.NO) if attended else None,
+            )
+            for volunteer, match, answer in signups
+        ]
+        EventSignup.objects.bulk_create(rows)
+        self.count("event sign-ups", len(rows))
+        for row in rows:
+            if row.attended and row.match is not None:
+                activity = Activity.objects.create(
+                    match=row.match,
+                    occurred_on=starts_at.date(),
+                    kind=Activity.Kind.SOCIAL_EVENT,
+                    duration_minutes=event.duration_minutes,
+                    channel=Channel.VIDEO if digital else Channel.IN_PERSON,
+                    event=event,
+                    created_by=b.leader,
+                    created_at=event.attendance_recorded_at or starts_at,
+                    updated_at=event.attendance_recorded_at or starts_at,
+                )
+                self.audit(activity, ("match", "occurred_on", "kind", "event"), b)
+                self.count("activities")
+        return event
+
+    # --- the stories --------------------------------------------------------------------
+
+    def run(self) -> None:
+        j = self.j
+        oslo = self.branches["Oslo Sanitetsforening"]
+        # Hilde's referral and match are drawn from this seeder's generator (not the journey's).
+        journey_rng, j.rng = j.rng, self.rng
+        try:
+            hilde = j.referral(oslo, ENDING_SOON)
+            j.matches["Hilde"] = j.match(oslo, hilde, ENDING_SOON)
+        finally:
+            j.rng = journey_rng
+        matches = {
+            name: Match.objects.select_related("referral", "volunteer__user").get(pk=m.pk)
+            for name, m in j.matches.items()
+            if m.started_on is not None
+        }
+        # Latest contact and spacing (days) per match; Hanne's pair has been quiet for weeks
+        # (an inactivity task for the Hammerfest leader).
+        last_contact = {"Fatima": 3, "Hanne": 38, "Elif": 11, "Kjersti": 4, "Hilde": 5}
+        gaps = {"Fatima": (2, 4), "Kjersti": (5, 12)}
+        overdue = {"Fatima": ("woman",), "Thea": ("volunteer",)}
+        logged: dict[str, list[Activity]] = {}
+        for name, match in matches.items():
+            assert match.started_on is not None
+            if match.status == Match.Status.CLOSED:
+                assert match.ended_on is not None
+                last = match.ended_on - datetime.timedelta(days=2)
+            else:
+                last = self.days_ago(last_contact.get(name, self.rng.randint(2, 6)))
+            logged[name] = self.activities(
+                match,
+                last=last,
+                gaps=gaps.get(name, (4, 9)),
+                children=match.referral.children_count > 0,
+            )
+            self.checkins(match, overdue=overdue.get(name, ()))
+            if match.status in (Match.Status.ACTIVE, Match.Status.ENDING):
+                self.room(match)
+
+        self.fatima(matches["Fatima"], logged["Fatima"])
+        self.hilde(matches["Hilde"])
+        self.elif_paused(matches["Elif"])
+        self.kristin_closed(matches["Kristin"])
+        self.concern(
+            matches["Thea"],
+            by=self.branches["Stavanger Sanitetsforening"].leader,
+            category=Concern.Category.VOLUNTEER_WELLBEING,
+            severity=Concern.Severity.INFORMATION,
+            description="Ressursvennen har fått mye å gjøre på jobb og er redd for at hun "
+            "ikke strekker til. Hun vil gjerne ta det opp i veiledningsgruppen.",
+            days_ago=9,
+            acknowledged=(20, "Tar det opp på neste veiledning."),
+        )
+        self.events(oslo, matches)
+        narvik = self.branches["Narvik Sanitetsforening"]
+        self.event(
+            narvik,
+            title="Kaffetreff på biblioteket",
+            description="Uformelt treff for par og ressursvenner. Vi spanderer kaffe og vafler.",
+            starts_at=_at(self.today + datetime.timedelta(days=8), 17, 30),
+            audience=SocialEvent.Audience.PAIRS,
+            capacity=16,
+            place="Narvik bibliotek, kafeen",
+        )
+        self.j.summary.followup = self.counts
+
+    def fatima(self, match: Match, activities: list[Activity]) -> None:
+        """The Oslo volunteer persona's match: a logged digital meeting, one that passed
+        yesterday and is not logged yet, the next one in a few days, and a resolved concern."""
+        target = self.days_ago(12)
+        nearest = min(activities, key=lambda a: abs((a.occurred_on - target).days))
+        meeting = self.planned(match, _at(nearest.occurred_on, 19), PlannedMeeting.Mode.DIGITAL)
+        Activity.objects.filter(pk=nearest.pk).update(
+            planned_meeting=meeting,
+            channel=Channel.VIDEO,
+            kind=Activity.Kind.NORWEGIAN,
+            duration_minutes=meeting.duration_minutes,
+        )
+        self.planned(match, _at(self.days_ago(1), 19), PlannedMeeting.Mode.DIGITAL)
+        self.planned(
+            match,
+            _at(self.today + datetime.timedelta(days=3), 17, 30),
+            PlannedMeeting.Mode.IN_PERSON,
+        )
+        assert match.volunteer.user is not None
+        self.concern(
+            match,
+            by=match.volunteer.user,
+            category=Concern.Category.WELLBEING,
+            severity=Concern.Severity.SOON,
+            description="Hun virket sliten og lei seg sist vi møttes, og sa at hun sover "
+            "dårlig. Jeg vil gjerne at noen fra krisesenteret tar kontakt med henne.",
+            days_ago=46,
+            acknowledged=(14, "Har snakket med krisesenteret, de ringer henne i morgen."),
+            resolved=(
+                4,
+                "Krisesenteret har hatt en samtale med henne, og hun har fått time "
+                "hos fastlegen. Ressursvennen fortsetter som før.",
+            ),
+        )
+
+    def hilde(self, match: Match) -> None:
+        """The veteran's match, near its planned end, with a new "follow up soon" concern."""
+        assert match.volunteer.user is not None
+        self.concern(
+            match,
+            by=match.volunteer.user,
+            category=Concern.Category.BOUNDARIES,
+            severity=Concern.Severity.SOON,
+            description="Hun har spurt om å låne penger av meg. Jeg sa nei, men vil gjerne "
+            "snakke med gruppelederen om hvordan jeg skal håndtere det.",
+            days_ago=2,
+        )
+
+    def elif_paused(self, match: Match) -> None:
+        """Paused ten days ago by the crisis centre after an urgent safety concern."""
+        b = self.by_org[match.branch_id]
+        self.concern(
+            match,
+            by=b.leader,
+            category=Concern.Category.SAFETY,
+            severity=Concern.Severity.URGENT,
+            description="Krisesenteret har fått vite at hun har fått nye trusler. "
+            "Ressursvennen er informert og tar ikke kontakt før hun hører fra oss.",
+            days_ago=11,
+            acknowledged=(2, "Krisesenteret følger opp i dag."),
+            resolved=(1, "Koblingen er satt på pause etter råd fra krisesenteret."),
+        )
+        started = match.status_changed_at.date() if match.status_changed_at else self.days_ago(10)
+        pause = Pause.objects.create(
+            match=match,
+            reason="Nye trusler fra tidligere partner. Krisesenteret ber om pause til "
+            "situasjonen er avklart.",
+            started_on=started,
+            paused_by=b.contact,
+            paused_at=match.status_changed_at or _at(started, 9),
+        )
+        self.audit(pause, ("match", "started_on"), b)
+        self.count("pauses")
+
+    def kristin_closed(self, match: Match) -> None:
+        """Completed as planned: both closing conversations held, and the two have agreed to
+        keep in touch privately."""
+        b = self.by_org[match.branch_id]
+        assert match.ended_on is not None
+        closure = Closure.objects.create(
+            match=match,
+            reason=Closure.Reason.COMPLETED,
+            note="En fin avslutning. Begge er fornøyde med tiden sammen.",
+            ended_on=match.ended_on,
+            planned=True,
+            keep_in_touch=Closure.KeepInTouch.YES,
+            volunteer_next=Closure.VolunteerNext.AVAILABLE,
+            closed_by=b.leader,
+            closed_at=_at(match.ended_on, 12),
+        )
+        self.audit(closure, ("match", "reason", "ended_on", "keep_in_touch", "volunteer_next"), b)
+        self.count("closures")
+        for party, days, mode, notes in (
+            (
+                CheckIn.Party.VOLUNTEER,
+                4,
+                ClosingConversation.Mode.IN_PERSON,
+                "Hun har lært mye og vil gjerne bli ressursvenn for en ny kvinne.",
+            ),
+            (
+                CheckIn.Party.WOMAN,
+                2,
+                ClosingConversation.Mode.PHONE,
+                "Hun er takknemlig og har nå et nettverk i bydelen.",
+            ),
+        ):
+            talk = ClosingConversation.objects.create(
+                match=match,
+                party=party,
+                held_on=match.ended_on - datetime.timedelta(days=days),
+                mode=mode,
+                notes=notes,
+                by=b.leader,
+                at=_at(match.ended_on - datetime.timedelta(days=days), 15),
+            )
+            self.audit(talk, ("match", "party", "held_on", "mode"), b)
+            self.count("closing conversations")
+
+    def events(self, b: _Branch, matches: dict[str, Match]) -> None:
+        """Oslo: a pairs' event coming up (the persona has not answered), a volunteers' evening
+        with a few answers, and a past walk with attendance recorded."""
+        fatima, hilde = matches["Fatima"], matches["Hilde"]
+        others = [
+            v
+            for v in b.approved
+            if v.pk not in {fatima.volunteer_id, hilde.volunteer_id}
+            and v.user_id is not None
+            and v.approved_on is not None
+        ]
+        self.event(
+            b,
+            title="Julegrøt på Sanitetshuset",
+            description="Vi koker grøt og pynter til jul. Ta gjerne med barna.",
+            starts_at=_at(self.today + datetime.timedelta(days=10), 17),
+            audience=SocialEvent.Audience.PAIRS,
+            capacity=30,
+            place="Sanitetshuset, storsalen",
+            signups=[(hilde.volunteer, hilde, EventSignup.Answer.PAIR)],
+        )
+        self.event(
+            b,
+            title="Erfaringskveld for ressursvenner",
+            description="Digital kveld der ressursvenner deler erfaringer og tips.",
+            starts_at=_at(self.today + datetime.timedelta(days=16), 19),
+            audience=SocialEvent.Audience.VOLUNTEERS,
+            capacity=15,
+            digital=True,
+            signups=[
+                (hilde.volunteer, None, EventSignup.Answer.SELF),
+                *((v, None, EventSignup.Answer.SELF) for v in others[:3]),
+                *((v, None, EventSignup.Answer.NO) for v in others[3:4]),
+            ],
+        )
+        self.event(
+            b,
+            title="Høsttur rundt Sognsvann",
+            description="En rolig tur rundt vannet, med bål og kakao etterpå.",
+            starts_at=_at(self.days_ago(30), 12),
+            audience=SocialEvent.Audience.PAIRS,
+            capacity=20,
+            place="Sognsvann, ved T-banen",
+            signups=[
+                (fatima.volunteer, fatima, EventSignup.Answer.PAIR),
+                (hilde.volunteer, hilde, EventSignup.Answer.PAIR),
+            ],
+            attended=True,
+        )
 
 
 # --- Reading the personas back ----------------------------------------------------------------

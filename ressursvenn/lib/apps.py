@@ -9,6 +9,7 @@ class LibConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from ressursvenn.lib.checks import check_field_keys
+        from ressursvenn.lib.checks import check_field_keys, check_shared_cache
 
         checks.register(check_field_keys, checks.Tags.security, deploy=False)
+        checks.register(check_shared_cache, checks.Tags.caches, deploy=False)

@@ -98,6 +98,7 @@ class AuditAction(models.TextChoices):
         _("Tilbake på ventelisten etter avbrutt kobling"),
     )
     REFERRAL_MATCHED = "referral.matched", _("Henvisning koblet")
+    REFERRAL_CLOSE = "referral.close", _("Henvisning avsluttet")
     # Matches and koblingsmøter
     MATCH_PROPOSE = "match.propose", _("Kobling foreslått")
     MATCH_ACCEPT = "match.accept", _("Ressursvennen takket ja")
@@ -113,6 +114,44 @@ class AuditAction(models.TextChoices):
     MEETING_MOVE = "meeting.move", _("Koblingsmøte flyttet")
     MEETING_CANCEL = "meeting.cancel", _("Koblingsmøte avlyst")
     MEETING_OUTCOME = "meeting.outcome", _("Utfall av koblingsmøtet registrert")
+    # Follow-up: activities and the pair's own meetings
+    ACTIVITY_LOG = "activity.log", _("Aktivitet registrert")
+    ACTIVITY_UPDATE = "activity.update", _("Aktivitet rettet")
+    ACTIVITY_DELETE = "activity.delete", _("Aktivitet slettet")
+    ROOM_RENEW = "room.renew", _("Nytt videorom for paret")
+    PAIR_MEETING_PLAN = "pair_meeting.plan", _("Møte for paret planlagt")
+    PAIR_MEETING_MOVE = "pair_meeting.move", _("Møte for paret flyttet")
+    PAIR_MEETING_CANCEL = "pair_meeting.cancel", _("Møte for paret avlyst")
+    # Follow-up: check-ins
+    CHECKIN_SCHEDULE = "checkin.schedule", _("Oppfølgingssamtaler satt opp")
+    CHECKIN_RECORD = "checkin.record", _("Oppfølgingssamtale registrert")
+    CHECKIN_GROUP = "checkin.group", _("Veiledningsgruppe registrert som oppfølgingssamtale")
+    CHECKIN_CANCEL = "checkin.cancel", _("Oppfølgingssamtaler bortfalt")
+    # Follow-up: concerns
+    CONCERN_REPORT = "concern.report", _("Bekymringsmelding sendt")
+    CONCERN_ACKNOWLEDGE = "concern.acknowledge", _("Bekymringsmelding mottatt")
+    CONCERN_RESOLVE = "concern.resolve", _("Bekymringsmelding løst")
+    CONCERN_RESEND = "concern.resend", _("Bekymringsmelding sendt på nytt")
+    # Follow-up: pause for safety
+    MATCH_PAUSE = "match.pause", _("Kobling satt på pause")
+    MATCH_RESUME_CONFIRM = "match.resume_confirm", _("Gjenopptakelse bekreftet")
+    MATCH_RESUME = "match.resume", _("Kobling gjenopptatt")
+    # Follow-up: social events
+    EVENT_CREATE = "event.create", _("Sosialt treff opprettet")
+    EVENT_UPDATE = "event.update", _("Sosialt treff endret")
+    EVENT_CANCEL = "event.cancel", _("Sosialt treff avlyst")
+    EVENT_SIGNUP = "event.signup", _("Svar på invitasjon til sosialt treff")
+    EVENT_ATTENDANCE = "event.attendance", _("Oppmøte på sosialt treff registrert")
+    # Follow-up: extension and closure
+    MATCH_EXTEND = "match.extend", _("Kobling forlenget")
+    MATCH_CLOSING_CONVERSATION = (
+        "match.closing_conversation",
+        _("Avslutningssamtale registrert"),
+    )
+    MATCH_START_CLOSING = "match.start_closing", _("Avslutning av koblingen påbegynt")
+    MATCH_CLOSE = "match.close", _("Kobling avsluttet")
+    # Follow-up: notices and preferences
+    USER_TASK_EMAIL = "user.task_email", _("Varsling om oppgaver endret")
     # Demo data
     DEMO_SEED = "demo.seed", _("Demodata laget")
 

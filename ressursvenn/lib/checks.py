@@ -14,6 +14,12 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 
 FIELD_KEYS_ID = "ressursvenn.E001"
+CACHE_ID = "ressursvenn.E002"
+# Caches that hold per process (or nothing): rate limits would not hold across processes.
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 
 def _is_fernet_key(key: Any) -> bool:
@@ -50,4 +56,21 @@ def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
         )
         for position, key in enumerate(keys, start=1)
         if not _is_fernet_key(key)
+    ]
+
+
+def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """In production the default cache is shared by every process (Redis or the database):
+    the public form's rate limit must hold across processes and machines."""
+    if not getattr(settings, "PRODUCTION", False):
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Error(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) holds per process in production.",
+            hint="Set REDIS_URL, or leave it empty to use the database cache.",
+            id=CACHE_ID,
+        )
     ]

@@ -61,39 +61,70 @@ def build_ics(
     method: str = REQUEST,
     now: datetime.datetime | None = None,
 ) -> bytes:
-    """One VEVENT for `meeting`, times in UTC, neutral summary, place and description."""
+    """One VEVENT for the koblingsmøte `meeting`, times in UTC, neutral summary and place."""
+    return neutral_ics(
+        uid=meeting_uid(meeting),
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        match_id=meeting.match_id,
+        attendee=attendee,
+        partstat="NEEDS-ACTION",
+        organiser=True,
+        method=method,
+        now=now,
+    )
+
+
+def neutral_ics(
+    *,
+    uid: str,
+    sequence: int,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    match_id: int,
+    attendee: str | None = None,
+    partstat: str = "NEEDS-ACTION",
+    organiser: bool = False,
+    method: str = REQUEST,
+    now: datetime.datetime | None = None,
+) -> bytes:
+    """A calendar with one neutral VEVENT: "Møte – Ressursvenn", place "Se Ressursvenn", a
+    description that only links to the match page; UTC times; the service's no-reply address
+    as ORGANIZER when `organiser`; `attendee` (if given) as the only ATTENDEE. Used for the
+    koblingsmøte (here) and the pair's own meetings (`followup/calendar.py`)."""
     now = now or timezone.now()
-    starts = meeting.starts_at.astimezone(datetime.UTC)
-    ends = starts + datetime.timedelta(minutes=meeting.duration_minutes)
+    starts = starts_at.astimezone(datetime.UTC)
+    ends = starts + datetime.timedelta(minutes=duration_minutes)
+    link = match_url(match_id)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Norske Kvinners Sanitetsforening//Ressursvenn//NO")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     event = icalendar.Event()
-    event.add("uid", meeting_uid(meeting))
-    event.add("sequence", meeting.sequence)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", now.astimezone(datetime.UTC))
     event.add("dtstart", starts)
     event.add("dtend", ends)
     event.add("summary", _("Møte – Ressursvenn"))
     event.add("location", _("Se Ressursvenn"))
-    event.add(
-        "description",
-        _("Lenke og detaljer i Ressursvenn: {url}").format(url=match_url(meeting.match_id)),
-    )
-    event.add("url", match_url(meeting.match_id))
+    event.add("description", _("Lenke og detaljer i Ressursvenn: {url}").format(url=link))
+    event.add("url", link)
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("organizer", icalendar.vCalAddress(_organiser()))
+    if organiser:
+        event.add("organizer", icalendar.vCalAddress(_organiser()))
     if attendee:
         address = icalendar.vCalAddress(f"mailto:{attendee}")
         address.params["ROLE"] = icalendar.vText("REQ-PARTICIPANT")
-        address.params["PARTSTAT"] = icalendar.vText("NEEDS-ACTION")
-        address.params["RSVP"] = icalendar.vText("FALSE")
+        address.params["PARTSTAT"] = icalendar.vText(partstat)
+        if organiser:
+            address.params["RSVP"] = icalendar.vText("FALSE")
         event.add("attendee", address)
     calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def send_invitation(

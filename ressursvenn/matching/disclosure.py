@@ -17,7 +17,8 @@ referral or the volunteer themselves. The rules (issue 4, part 5; DESIGN.md §2)
 |                     | that)                                          |                           |
 
 "After the koblingsmøte" means `contact_shared()`: the match is active, paused or ending. A
-closed match shows the history, not the contact details any more. Why the
+closed match shows the history, not the contact details any more; a paused match (for safety)
+hides the woman's contact ways from the volunteer until it resumes. Why the
 centre gets the volunteer's e-mail and phone then: once the pair is active the centre contact
 is the woman's safety net and must be able to reach the volunteer directly (concerns, a
 paused match) without going through the branch. Before it, the centre needs only enough to
@@ -128,12 +129,14 @@ def contact_shared(match: Any) -> bool:
 
 
 def woman_keys(viewer: str, match: Any) -> tuple[str, ...]:
-    """Which of the woman's facts `viewer` may see in the match's present state."""
+    """Which of the woman's facts `viewer` may see in the match's present state. While the
+    match is paused (for safety) the volunteer does not see the woman's contact ways."""
     keys: tuple[str, ...]
     if viewer in (LEADER, CENTRE):
         keys = WOMAN_FULL
     elif viewer == VOLUNTEER:
-        keys = WOMAN_BASIC + (WOMAN_CONTACT if contact_shared(match) else ())
+        paused = match.status == match.Status.PAUSED
+        keys = WOMAN_BASIC + (WOMAN_CONTACT if contact_shared(match) and not paused else ())
     else:
         return ()
     if match.referral.contact_channel == Referral.Channel.VIA_CENTRE:

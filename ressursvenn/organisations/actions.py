@@ -29,7 +29,7 @@ from ressursvenn.organisations.reference import OSLO
 
 PERMISSION = "organisations.manage"
 # Plain fields of an organisation written to the audit trail (areas are added as code lists).
-AUDITED_FIELDS = ("kind", "name", "municipality_id", "email", "is_active")
+AUDITED_FIELDS = ("kind", "name", "municipality_id", "email", "phone", "is_active")
 
 
 def latest_start(today: datetime.date | None = None) -> datetime.date:
@@ -101,6 +101,7 @@ def create_organisation(
     municipalities: Iterable[Municipality] = (),
     districts: Iterable[District] = (),
     email: str = "",
+    phone: str = "",
 ) -> Organisation:
     """Create an organisation (national office, branch or crisis centre).
 
@@ -124,6 +125,7 @@ def create_organisation(
                 name=name.strip(),
                 municipality=municipality,
                 email=email.strip().lower(),
+                phone=phone.strip(),
             )
     except IntegrityError as error:  # a concurrent request created the same name first
         raise ValidationError(
@@ -153,8 +155,10 @@ def update_organisation(
     districts: Iterable[District],
     email: str,
     is_active: bool,
+    phone: str = "",
 ) -> Organisation:
-    """Change an organisation's name, municipality, covered areas, e-mail or active state.
+    """Change an organisation's name, municipality, covered areas, e-mail, phone or active
+    state.
 
     The kind never changes. Side effects: saves the organisation and its covered areas and, if
     anything changed, writes the audit event "organisation.update" with the changed fields.
@@ -178,10 +182,11 @@ def update_organisation(
     organisation.name = name.strip()
     organisation.municipality = municipality
     organisation.email = email.strip().lower()
+    organisation.phone = phone.strip()
     organisation.is_active = is_active
     try:
         with transaction.atomic():
-            organisation.save(update_fields=["name", "municipality", "email", "is_active"])
+            organisation.save(update_fields=["name", "municipality", "email", "phone", "is_active"])
     except IntegrityError as error:
         raise ValidationError(
             {"name": _("Det finnes allerede en organisasjon med dette navnet.")}

@@ -91,6 +91,19 @@ class OrganisationForm(forms.Form):
         error_messages={"invalid": _("Skriv inn en gyldig e-postadresse, som post@eksempel.no.")},
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+    phone = CleanCharField(
+        label=_("Telefon (valgfritt)"),
+        required=False,
+        max_length=20,
+        help_text=_(
+            "For krisesentre: det døgnåpne nummeret. Det vises på siden der ressursvenner og "
+            "gruppeledere melder fra om en bekymring."
+        ),
+        error_messages={
+            "max_length": _("Telefonnummeret kan være høyst %(limit_value)d tegn."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
     is_active = forms.BooleanField(
         label=_("Aktiv"),
         required=False,
@@ -111,6 +124,7 @@ class OrganisationForm(forms.Form):
                     "municipalities": [m.pk for m in instance.municipalities.all()],
                     "districts": [d.pk for d in instance.districts.all()],
                     "email": instance.email,
+                    "phone": instance.phone,
                     "is_active": instance.is_active,
                 },
             )
@@ -119,6 +133,17 @@ class OrganisationForm(forms.Form):
             del self.fields["is_active"]
         else:
             del self.fields["kind"]
+
+    def clean_phone(self) -> str:
+        phone = " ".join(str(self.cleaned_data.get("phone") or "").split())
+        digits = [ch for ch in phone if ch.isdigit()]
+        if phone and (
+            not all(ch.isdigit() or ch == " " for ch in phone.removeprefix("+")) or len(digits) < 3
+        ):
+            raise ValidationError(
+                _("Skriv telefonnummeret med sifre, som 22 11 22 33 eller +47 22 11 22 33.")
+            )
+        return phone
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -109,6 +109,13 @@ class Organisation(models.Model):
         related_name="covering_organisations",
     )
     email = models.EmailField(_("e-post til organisasjonen"), blank=True)
+    phone = models.CharField(
+        _("telefon"),
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_("Krisesenterets døgnåpne nummer vises på siden for bekymringsmeldinger."),
+    )
     is_active = models.BooleanField(_("aktiv"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

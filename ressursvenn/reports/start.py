@@ -10,6 +10,9 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ressursvenn.accounts.models import STAFF_ROLES, Invitation, Membership, Role, User
+from ressursvenn.followup import tasks as followup_tasks
+from ressursvenn.followup.actions import concerns as concern_actions
+from ressursvenn.followup.models import CheckIn, Concern, PlannedMeeting
 from ressursvenn.matching.models import Match, MatchingMeeting
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.participants.models import Referral
@@ -17,6 +20,8 @@ from ressursvenn.volunteers import reminders, screening
 from ressursvenn.volunteers.models import CourseSession, Volunteer
 
 TASK_LIMIT = 20  # tasks listed by name on the start page; the rest are counted
+START_TASKS = 10  # follow-up tasks ("Dine oppgaver") on the start page; the rest on the list
+START_EVENTS = 5  # coming social events on the volunteer's start page
 
 
 def national_summary() -> dict[str, Any]:
@@ -74,8 +79,21 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
     )
     referrals = _counts_by(Referral.objects.filter(branch_id__in=organisation_ids), "branch_id")
     matches = _counts_by(
-        Match.objects.filter(branch_id__in=organisation_ids, status=Match.Status.ACTIVE),
+        Match.objects.filter(
+            branch_id__in=organisation_ids, status__in=(Match.Status.ACTIVE, Match.Status.PAUSED)
+        ),
         "branch_id",
+    )
+    overdue = dict(
+        CheckIn.objects.filter(
+            match__branch_id__in=organisation_ids,
+            match__status__in=followup_tasks.FOLLOWED,
+            status=CheckIn.Status.PLANNED,
+            due_on__lt=timezone.localdate(),
+        )
+        .order_by()
+        .values_list("match__branch_id")
+        .annotate(n=Count("pk"))
     )
     centres: dict[int, list[Organisation]] = {}
     for cooperation in Cooperation.objects.filter(branch_id__in=organisation_ids).select_related(
@@ -97,6 +115,8 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
             "tasks": tasks.get(branch.pk, {}),
             "referrals": referrals.get(branch.pk, {}),
             "active_matches": matches.get(branch.pk, {}).get(Match.Status.ACTIVE, 0),
+            "paused_matches": matches.get(branch.pk, {}).get(Match.Status.PAUSED, 0),
+            "overdue_checkins": overdue.get(branch.pk, 0),
             "task_count": sum(tasks.get(branch.pk, {}).values()),
             "application_days": settings.REMINDER_APPLICATION_DAYS,
         }
@@ -138,14 +158,16 @@ def next_course_sessions(user: Any, limit: int = 5) -> list[CourseSession]:
 
 
 def volunteer_summary(organisation_ids: set[int], user: Any = None) -> list[dict[str, Any]]:
-    """Per branch: its group leaders and (given the user) her next course dates there."""
-    leaders: dict[int, list[str]] = {}
-    for organisation_id, name in (
+    """Per branch: its group leaders (name, e-mail) and (given the user) her next course dates
+    there."""
+    leaders: dict[int, list[tuple[str, str]]] = {}
+    for organisation_id, name, email in (
         Membership.objects.active()
         .filter(organisation_id__in=organisation_ids, role=Role.GROUP_LEADER)
-        .values_list("organisation_id", "user__full_name")
+        .order_by("user__full_name", "pk")
+        .values_list("organisation_id", "user__full_name", "user__email")
     ):
-        leaders.setdefault(organisation_id, []).append(name)
+        leaders.setdefault(organisation_id, []).append((name, email))
     branches = Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
     sessions = next_course_sessions(user) if user is not None else None
     return [
@@ -193,3 +215,58 @@ def volunteer_first(user: Any) -> dict[str, Any]:
         "applicant": volunteer if applicant else None,
         "missing": screening.missing(volunteer) if applicant else [],
     }
+
+
+# --- follow-up (issue 9) ----------------------------------------------------------------------
+
+
+def task_box(user: Any) -> dict[str, Any]:
+    """ "Dine oppgaver" on the start page: the first START_TASKS tasks and how many there are."""
+    found = followup_tasks.tasks_for(user)
+    return {"tasks": found[:START_TASKS], "task_count": len(found), "today": timezone.localdate()}
+
+
+def urgent_unacknowledged(branch_ids: set[int]) -> list[Concern]:
+    """Urgent concerns of these branches not acknowledged within CONCERN_URGENT_RESEND_HOURS
+    (shown in red on the group leader's start page), oldest first."""
+    return list(
+        concern_actions.overdue_urgent(Concern.objects.filter(match__branch_id__in=branch_ids))
+        .select_related("match__referral")
+        .order_by("reported_at", "pk")
+    )
+
+
+def volunteer_matches(user: Any) -> list[dict[str, Any]]:
+    """The volunteer's running or paused matches: the woman's first name (which the volunteer
+    may always see), since when, the next planned meeting, and whether she can log an activity
+    now (not while paused). Two queries."""
+    now = timezone.now()
+    matches = list(
+        Match.objects.visible_to(user)
+        .filter(volunteer__user_id=user.pk, status__in=followup_tasks.FOLLOWED)
+        .select_related("referral")
+        .order_by("started_on", "pk")
+    )
+    coming: dict[int, PlannedMeeting] = {}
+    for meeting in PlannedMeeting.objects.filter(
+        match__volunteer__user_id=user.pk,
+        match__status__in=followup_tasks.FOLLOWED,
+        cancelled_at__isnull=True,
+        starts_at__gte=now,
+    ).order_by("-starts_at", "-pk"):
+        coming[meeting.match_id] = meeting  # the earliest wins
+    return [
+        {
+            "match": match,
+            "first_name": match.referral.first_name,
+            "paused": match.status == Match.Status.PAUSED,
+            "may_log": match.status in followup_tasks.RUNNING,
+            "next_meeting": coming.get(match.pk),
+        }
+        for match in matches
+    ]
+
+
+def volunteer_events(user: Any) -> list[Any]:
+    """Coming social events of her branch that are for her (the first START_EVENTS)."""
+    return list(followup_tasks.invited_events(user, timezone.now())[:START_EVENTS])

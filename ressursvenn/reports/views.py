@@ -20,10 +20,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.NATIONAL_COORDINATOR:
         context.update(start.national_summary())
     elif role == Role.GROUP_LEADER:
-        context["branches"] = start.branch_summary(user.organisation_ids(Role.GROUP_LEADER))
+        branches = user.organisation_ids(Role.GROUP_LEADER)
+        context.update(start.task_box(user))
+        context["urgent_concerns"] = start.urgent_unacknowledged(branches)
+        context["branches"] = start.branch_summary(branches)
     elif role == Role.CRISIS_STAFF:
+        context.update(start.task_box(user))
         context["centres"] = start.centre_summary(user.organisation_ids(Role.CRISIS_STAFF))
     elif role == Role.VOLUNTEER:
+        context.update(start.task_box(user))
+        context["matches"] = start.volunteer_matches(user)
+        context["events"] = start.volunteer_events(user)
         context["branches"] = start.volunteer_summary(
             user.organisation_ids(Role.VOLUNTEER), user=user
         )

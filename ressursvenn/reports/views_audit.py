@@ -1,5 +1,7 @@
 """The audit review for the national coordinator: changes (audit trail) and views (access log).
 
+Both logs are paged by position (`lib.paging.keyset_page`: older / newer than a row), not by
+page number: no count over tens of thousands of rows, one indexed range query a page.
 Looking at this page is not itself a view of a person's record: it writes no access event.
 On top, the roles that see women's data given lately (a coordinator could otherwise give
 herself or a friend such a role unnoticed).
@@ -13,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ressursvenn.lib.access import paginate, require
+from ressursvenn.lib.access import require
+from ressursvenn.lib.paging import keyset_page
 from ressursvenn.reports import audit as queries
 from ressursvenn.reports.forms import AuditFilterForm
 
@@ -45,7 +48,7 @@ def _audit(request: HttpRequest) -> HttpResponse:
             events: Any = queries.access_events(filters)
         else:
             events = queries.audit_events(filters)
-        page = paginate(request, events, param="side")
+        page = keyset_page(request, events)
         rows = queries.access_rows(page) if log == queries.VIEWS else queries.audit_rows(page)
         context.update(page=page, rows=rows, filtered=filters != queries.Filters())
     return render(request, "reports/audit.html", context)

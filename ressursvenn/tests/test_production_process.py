@@ -61,7 +61,9 @@ def test_procfile_starts_gunicorn_with_the_config() -> None:
         "--bind",
         "0.0.0.0:${PORT:-8000}",
     ]
-    assert processes["release"].strip() == "python manage.py migrate --noinput"
+    assert processes["release"].strip() == (
+        "python manage.py migrate --noinput && python manage.py createcachetable"
+    )
 
 
 def test_development_serves_static_files_without_collectstatic(
@@ -80,6 +82,7 @@ def test_development_serves_static_files_without_collectstatic(
 def test_served_by_gunicorn_with_production_settings(tmp_path: Path) -> None:
     env = _production_env(tmp_path)
     manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")  # production without REDIS_URL: the database cache
     manage(env, "collectstatic", "--noinput")
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     hashed = manifest["paths"]["css/app.css"]

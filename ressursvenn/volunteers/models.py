@@ -471,11 +471,22 @@ class GuidanceGroup(models.Model):
         return self.name
 
 
+class GuidanceSessionQuerySet(models.QuerySet["GuidanceSession"]):
+    def visible_to(self, user: Any) -> GuidanceSessionQuerySet:
+        """The meetings of the guidance groups the user sees (`GuidanceGroup.visible_to`)."""
+        if not user.is_authenticated:
+            return scoped(self.none(), user)
+        groups = GuidanceGroup.objects.visible_to(user)
+        return scoped(self.filter(group__in=groups), user)
+
+
 class GuidanceSession(models.Model):
     group = models.ForeignKey(GuidanceGroup, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starter"))
     place = models.CharField(_("sted"), max_length=150, blank=True)
     digital_link = models.URLField(_("lenke til digitalt møte"), blank=True)
+
+    objects = GuidanceSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -46,6 +46,8 @@ ENTRIES = {
     "accounts:profile": Entry(everyone_signed_in(get=OK, post=OK)),
     "accounts:switch_role": Entry(everyone_signed_in(get=NOT_ALLOWED, post=REDIRECT)),
     "accounts:password_change": Entry(everyone_signed_in(get=OK, post=OK)),
+    # An empty POST shows the profile page with the error next to the choice (400).
+    "accounts:task_email": Entry(everyone_signed_in(get=NOT_ALLOWED, post=400)),
     "accounts:accept_invitation": Entry(
         public(get=GONE, post=GONE), kwargs=lambda world: {"token": "ukjent-lenke"}
     ),

@@ -9,9 +9,26 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.utils import timezone
 
 from ressursvenn.accounts.models import Membership, Role, User
-from ressursvenn.demo.management.commands.seed_scale import FULL_SCALE, scaled
+from ressursvenn.demo.management.commands.seed_scale import (
+    FULL_SCALE,
+    HEAVY_MATCH_SHARE,
+    scaled,
+)
+from ressursvenn.followup.models import (
+    Activity,
+    CheckIn,
+    ClosingConversation,
+    Closure,
+    Concern,
+    EventSignup,
+    PairRoom,
+    Pause,
+    SocialEvent,
+)
+from ressursvenn.followup.schedule import due_dates
 from ressursvenn.matching.models import Match
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.participants.models import Referral
@@ -35,6 +52,7 @@ def test_scaled_counts() -> None:
         "volunteers": 20,
         "referrals": 10,
         "matches": 8,
+        "activities": 200,
     }
 
 
@@ -46,7 +64,7 @@ def test_tiny_scale_creates_consistent_data() -> None:
     assert Cooperation.objects.count() == 1
     assert Volunteer.objects.count() == 20
     assert Referral.objects.count() == 10
-    assert 1 <= Match.objects.count() <= 8
+    assert Match.objects.count() == 8
     assert not any(user.has_usable_password() for user in User.objects.all())
     assert set(Membership.objects.values_list("role", flat=True)) <= {
         Role.GROUP_LEADER,
@@ -64,6 +82,76 @@ def test_tiny_scale_creates_consistent_data() -> None:
         assert match.branch_id == match.referral.branch_id == match.volunteer.branch_id
         if match.status in Match.OPEN_STATUSES:
             assert match.referral.status in (Referral.Status.PROPOSED, Referral.Status.MATCHED)
+
+
+def test_follow_up_data_is_consistent() -> None:
+    output = run("--scale", "0.02")
+    assert "activities 4,000" in output
+    assert "check-ins:" in output  # progress as it goes
+    today = timezone.localdate()
+    assert Match.objects.count() == 160
+    assert Activity.objects.count() == 4_000
+    started = Match.objects.filter(started_on__isnull=False)
+    went_ahead = Match.objects.filter(
+        status__in=[Match.Status.ACTIVE, Match.Status.PAUSED, Match.Status.ENDING, "closed"]
+    )
+    assert started.count() == went_ahead.count()
+    busiest = (
+        Activity.objects.filter(match__status=Match.Status.ACTIVE)
+        .values("match")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None
+    assert busiest["n"] >= HEAVY_MATCH_SHARE * 4_000
+    pauses = {p.match_id: p for p in Pause.objects.filter(ended_on__isnull=True)}
+
+    for match in started.prefetch_related("activities", "checkins"):
+        assert match.started_on is not None
+        last = match.ended_on or today
+        if match.pk in pauses:
+            last = pauses[match.pk].started_on
+        for activity in match.activities.all():
+            assert match.started_on < activity.occurred_on <= last
+        expected = {
+            (party, day)
+            for day in due_dates(match.started_on, match.planned_end_on)
+            for party in CheckIn.Party.values
+        }
+        checkins = list(match.checkins.all())
+        assert {(c.party, c.due_on) for c in checkins} == expected
+        for c in checkins:
+            if c.status == CheckIn.Status.HELD:
+                assert c.held_on is not None
+                assert c.held_on <= (match.ended_on or today)  # also while paused
+                assert c.due_on < (match.ended_on or today)
+            if match.ended_on and c.due_on >= match.ended_on:
+                assert c.status == CheckIn.Status.CANCELLED
+
+    overdue = CheckIn.objects.filter(status=CheckIn.Status.PLANNED, due_on__lt=today)
+    assert overdue.exists()
+    assert overdue.count() < CheckIn.objects.filter(status=CheckIn.Status.HELD).count() / 10
+    # Paused matches have an open pause; closed ones a closure and both conversations.
+    assert set(pauses) == set(
+        Match.objects.filter(status=Match.Status.PAUSED).values_list("pk", flat=True)
+    )
+    closed = set(Match.objects.filter(status=Match.Status.CLOSED).values_list("pk", flat=True))
+    assert set(Closure.objects.values_list("match", flat=True)) == closed
+    assert ClosingConversation.objects.count() == 2 * len(closed)
+    running = Match.objects.filter(status__in=[Match.Status.ACTIVE, Match.Status.ENDING])
+    assert PairRoom.objects.count() == running.count()
+    assert Concern.objects.exists()
+    assert SocialEvent.objects.count() == 3 * Organisation.objects.filter(kind="branch").count()
+    for signup in EventSignup.objects.select_related("match"):
+        assert signup.match is not None
+        assert signup.volunteer_id == signup.match.volunteer_id
+        assert signup.places == {"self": 1, "pair": 2, "no": 0}[signup.answer]
+    for activity in Activity.objects.filter(event__isnull=False).select_related("event"):
+        assert activity.event is not None
+        assert EventSignup.objects.filter(
+            event=activity.event, match=activity.match, attended=True
+        ).exists()
 
 
 def test_refuses_a_database_with_organisations_unless_forced() -> None:

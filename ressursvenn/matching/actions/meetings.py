@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, snapshot
-from ressursvenn.matching import calendar
+from ressursvenn.matching import calendar, hooks
 from ressursvenn.matching.actions.matches import (
     MATCH_FIELDS,
     end_before_start,
@@ -187,8 +187,9 @@ def record_meeting_outcome(
 
     `continue` (both want to go on): match → active, `started_on` = the meeting's date,
     `planned_end_on` = that date + `months` (MATCH_MIN_MONTHS..MATCH_MAX_MONTHS); the referral
-    → matched. `stop`: match → cancelled with `reason`, the referral → accepted with its
-    original waiting time (she keeps her place). The meeting gets its outcome (and the reason
+    → matched; the `hooks.on_match_activated` handlers run (the check-in schedule). `stop`:
+    match → cancelled with `reason`, the referral → accepted with its original waiting time
+    (she keeps her place). The meeting gets its outcome (and the reason
     as its note). Everything audited. A second submit finds the match no longer planned and
     is refused with a clear message, nothing changed.
     """
@@ -258,4 +259,5 @@ def record_meeting_outcome(
         now=now,
         organisation=match.branch,
     )
+    hooks.match_activated(match, by=by)
     return match

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ressursvenn.lib.forms import date_field, time_field
 from ressursvenn.lib.text import CleanCharField
 from ressursvenn.matching.actions.meetings import check_time, month_range
 from ressursvenn.matching.models import Match, MatchingMeeting
@@ -29,22 +30,8 @@ ADDRESS_HINT = re.compile(r"\d|\b(gate|gata|gaten|veg|vei|veien|vegen|plass)\b",
 class MeetingForm(forms.Form):
     """Plan or move the koblingsmøte. Times are Norwegian local time."""
 
-    date = forms.DateField(
-        label=_("Dato"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": _("Velg en dato."),
-            "invalid": _("Skriv datoen som dd.mm.åååå."),
-        },
-    )
-    time = forms.TimeField(
-        label=_("Klokkeslett"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={
-            "required": _("Velg et klokkeslett."),
-            "invalid": _("Skriv klokkeslettet som tt:mm."),
-        },
-    )
+    date = date_field()
+    time = time_field()
     duration_minutes = forms.TypedChoiceField(
         label=_("Varighet"),
         choices=DURATIONS,

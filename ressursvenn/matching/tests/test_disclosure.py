@@ -46,7 +46,9 @@ def expected(viewer: str, state: str) -> tuple[set[str], set[str]]:
         return WOMAN_FULL, VOLUNTEER_FULL
     if viewer == "staff":
         return WOMAN_FULL, {"first_name", "age_band"} | ({"email", "phone"} if held else set())
-    return WOMAN_BASIC | (WOMAN_CONTACT_KEYS if held else set()), set()
+    # A paused match (for safety) hides her contact ways from the volunteer.
+    sees_contact = held and state != "paused"
+    return WOMAN_BASIC | (WOMAN_CONTACT_KEYS if sees_contact else set()), set()
 
 
 def _fields(html: str, prefix: str) -> set[str]:

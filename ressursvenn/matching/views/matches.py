@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ressursvenn.lib.access import add_errors, fetch, log_access, paginate, require
-from ressursvenn.matching import disclosure
+from ressursvenn.matching import disclosure, hooks
 from ressursvenn.matching.actions.matches import CANCELLABLE, cancel_match
 from ressursvenn.matching.actions.meetings import can_plan
 from ressursvenn.matching.forms.meetings import CancelForm, MatchFilterForm, OutcomeForm
@@ -93,6 +93,7 @@ def render_detail(
         and match.volunteer_answer != Match.Answer.YES,
         "awaiting_meeting": planned and not may_record and meeting is not None,
         "state": match_state(match, user),
+        "sections": hooks.sections(request, match, shown),
         # Why it was cancelled (a declined proposal's reason included): the leader only.
         "cancel_reason": match.status_reason
         if match.status == Match.Status.CANCELLED and shown.viewer == disclosure.LEADER

@@ -87,6 +87,7 @@ def test_create_organisation_records_every_value(world: World) -> None:
         "name": [None, "Grünerløkka Sanitetsforening"],
         "municipality_id": [None, "0301"],
         "email": [None, "post@example.no"],
+        "phone": [None, ""],
         "is_active": [None, True],
         "municipalities": [None, []],
         "districts": [None, ["030101", "030102"]],

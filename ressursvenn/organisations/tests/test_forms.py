@@ -32,6 +32,7 @@ def test_create_form_has_kind_and_no_active_flag(db: None) -> None:
         "municipalities",
         "districts",
         "email",
+        "phone",
     ]
 
 
@@ -43,6 +44,7 @@ def test_edit_form_has_active_flag_and_no_kind(world: World) -> None:
         "municipalities",
         "districts",
         "email",
+        "phone",
         "is_active",
     ]
 

@@ -56,8 +56,14 @@ def test_crisis_staff_sees_the_branches_she_can_refer_to(world: World, as_user: 
 def test_volunteer_sees_her_group_leader(world: World, as_user: Any) -> None:
     response = as_user(world.volunteer).get(HOME)
     [item] = response.context["branches"]
-    assert (item["organisation"], item["leaders"]) == (world.branch, ["Gro Leder"])
-    assert "Nora Nord" not in response.content.decode()
+    assert (item["organisation"], item["leaders"]) == (
+        world.branch,
+        [("Gro Leder", world.leader.email)],
+    )
+    page = response.content.decode()
+    assert f'href="mailto:{world.leader.email}"' in page
+    assert "Nora Nord" not in page
+    assert world.other_leader.email not in page
 
 
 def test_user_without_roles_gets_a_clear_message(world: World, as_user: Any) -> None:
@@ -323,3 +329,176 @@ def test_the_interview_task_names_the_applicants(world: World, as_user: Any) -> 
     )
     page = as_user(world.leader).get(HOME).content.decode()
     assert "2 søkere under vurdering har ikke hatt egnethetssamtale." in page
+
+
+# --- follow-up on the start pages (issue 9, items 4, 9 and 10) --------------------------------
+
+
+def _follow_up(world: World, *, n: int = 1) -> list[Any]:
+    """n active matches of world.branch / world.volunteer, each with a task of every kind."""
+    from django.utils import timezone
+
+    from ressursvenn.followup.models import CheckIn, Concern, PlannedMeeting, SocialEvent
+    from ressursvenn.followup.tests.builders import active_match
+
+    matches = []
+    for _ in range(n):
+        match = active_match(world)
+        CheckIn.objects.create(match=match, party="volunteer", due_on=timezone.localdate() - DAY)
+        Concern.objects.create(
+            match=match,
+            category="safety",
+            severity="urgent",
+            description="Eksen sto utenfor døren",
+            reported_by=world.volunteer,
+            reported_at=timezone.now() - 30 * HOUR,
+        )
+        PlannedMeeting.objects.create(
+            match=match,
+            starts_at=timezone.now() + 2 * DAY,
+            mode="digital",
+            created_by=world.volunteer,
+        )
+        SocialEvent.objects.create(
+            branch=world.branch,
+            title="Kaffetreff",
+            starts_at=timezone.now() + 3 * DAY,
+            capacity=10,
+            audience="pairs",
+            organiser=world.leader,
+            place="Frivillighetshuset",
+        )
+        matches.append(match)
+    return matches
+
+
+def test_leader_sees_her_tasks_first_and_urgent_concerns_in_red(world: World, as_user: Any) -> None:
+    [match] = _follow_up(world)
+    concern = match.concerns.get()
+    response = as_user(world.leader).get(HOME)
+    context = response.context
+    assert [t.kind for t in context["tasks"]] == ["concern", "inactive", "checkin"]
+    assert (context["task_count"], context["urgent_concerns"]) == (3, [concern])
+    page = response.content.decode()
+    main = page[page.index("<main") :]
+    assert main.index('data-color="danger"') < main.index("Dine oppgaver")
+    assert main.index("Dine oppgaver") < main.index(world.branch.name)
+    assert reverse("followup:concern_detail", args=[concern.pk]) in page
+    assert reverse("followup:tasks") in page
+    assert "døren" not in page
+
+
+def test_a_recent_urgent_concern_is_a_task_but_not_yet_red(world: World, as_user: Any) -> None:
+    from django.utils import timezone
+
+    from ressursvenn.followup.models import Concern
+
+    [match] = _follow_up(world)
+    Concern.objects.filter(match=match).update(reported_at=timezone.now() - 23 * HOUR)
+    response = as_user(world.leader).get(HOME)
+    assert response.context["urgent_concerns"] == []
+    assert response.context["tasks"][0].urgent
+    Concern.objects.filter(match=match).update(status="acknowledged")
+    assert as_user(world.leader).get(HOME).context["urgent_concerns"] == []
+
+
+def test_leader_summary_counts_paused_matches_and_overdue_checkins(
+    world: World, as_user: Any
+) -> None:
+    from ressursvenn.matching.models import Match
+
+    _first, second = _follow_up(world, n=2)
+    Match.objects.filter(pk=second.pk).update(status="paused")
+    [item] = as_user(world.leader).get(HOME).context["branches"]
+    assert (item["active_matches"], item["paused_matches"], item["overdue_checkins"]) == (1, 1, 2)
+    page = as_user(world.leader).get(HOME).content.decode()
+    assert "1 kobling på pause" in page
+    assert "2 oppfølgingssamtaler har passert fristen" in page
+    assert reverse("followup:checkins_due") in page
+
+
+def test_the_start_page_shows_ten_tasks_and_links_to_all(world: World, as_user: Any) -> None:
+    _follow_up(world, n=4)  # 12 tasks
+    response = as_user(world.leader).get(HOME)
+    assert (len(response.context["tasks"]), response.context["task_count"]) == (10, 12)
+    assert "Se alle 12 oppgavene" in response.content.decode()
+
+
+def test_centre_sees_her_tasks_before_the_summary(world: World, as_user: Any) -> None:
+    [match] = _follow_up(world)
+    response = as_user(world.staff).get(HOME)
+    assert [t.key for t in response.context["tasks"]] == [f"concern:{match.concerns.get().pk}"]
+    page = response.content.decode()
+    main = page[page.index("<main") :]
+    assert main.index("Dine oppgaver") < main.index("Deres henvisninger")
+    assert "døren" not in page
+    other = as_user(world.other_staff).get(HOME)
+    assert other.context["tasks"] == []
+
+
+def test_volunteer_start_page_puts_her_match_and_logging_first(world: World, as_user: Any) -> None:
+    [match] = _follow_up(world)
+    response = as_user(world.volunteer).get(HOME)
+    [item] = response.context["matches"]
+    meeting = match.planned_meetings.get()
+    assert (item["match"], item["first_name"], item["next_meeting"], item["may_log"]) == (
+        match,
+        "Amina",
+        meeting,
+        True,
+    )
+    page = response.content.decode()
+    main = page[page.index("<main") :]
+    log = reverse("followup:activity_new", args=[match.pk])
+    first_button = main.index('class="ds-button"')
+    assert main.index(f'href="{log}"') > first_button
+    assert main[first_button : main.index("</a>", first_button)].endswith("Registrer en aktivitet")
+    assert "Du og Amina" in page
+    assert "Dere har vært koblet i 1" in page  # 40 days: "1 måned, ..."
+    assert "Neste møte:" in page
+    assert [t.kind for t in response.context["tasks"]] == ["quiet", "event"]
+    assert [e.title for e in response.context["events"]] == ["Kaffetreff"]
+    assert reverse("followup:event_detail", args=[response.context["events"][0].pk]) in page
+    assert 'href="tel:112"' in page
+    assert "I en nødsituasjon:" in page
+    assert "døren" not in page
+    assert "Dine neste kursdager" in page  # what was there stays
+
+
+def test_a_paused_match_tells_the_volunteer_only_that(world: World, as_user: Any) -> None:
+    from ressursvenn.matching.models import Match
+
+    [match] = _follow_up(world)
+    Match.objects.filter(pk=match.pk).update(status="paused")
+    response = as_user(world.volunteer).get(HOME)
+    [item] = response.context["matches"]
+    assert (item["paused"], item["may_log"]) == (True, False)
+    page = response.content.decode()
+    assert "Koblingen er satt på pause." in page
+    assert reverse("followup:activity_new", args=[match.pk]) not in page
+    assert "Neste møte:" not in page
+
+
+def test_another_volunteer_sees_nothing_of_this_match(world: World, as_user: Any) -> None:
+    _follow_up(world)
+    response = as_user(world.other_volunteer).get(HOME)
+    assert (response.context["matches"], response.context["tasks"], response.context["events"]) == (
+        [],
+        [],
+        [],
+    )
+    assert "Amina" not in response.content.decode()
+
+
+def test_follow_up_start_pages_keep_their_query_counts(world: World, as_user: Any) -> None:
+    _follow_up(world)
+    counts = {}
+    for user in (world.leader, world.staff, world.volunteer):
+        client = as_user(user)
+        client.get(HOME)
+        counts[user.pk] = _queries(client)
+    _follow_up(world, n=3)
+    for user in (world.leader, world.staff, world.volunteer):
+        client = as_user(user)
+        client.get(HOME)
+        assert _queries(client) == counts[user.pk], user

@@ -4,6 +4,7 @@ break instead of widening *Min konto* and the user list."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -12,6 +13,9 @@ from playwright.sync_api import Page, expect
 
 from ressursvenn.accounts.models import User
 from ressursvenn.conftest import World
+from ressursvenn.followup.actions.checkins import create_schedule
+from ressursvenn.followup.models import Activity, Concern, SocialEvent
+from ressursvenn.followup.tests.builders import active_match
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
 from ressursvenn.tests import factories
@@ -40,10 +44,17 @@ LIST_PAGES: dict[str, dict[str, list[tuple[str, ...]]]] = {
         "/kurs/": [("Kurs", "Påmelding")],
         "/veiledning/": [("Gruppe", "Lokalforening"), ("Navn", "Veiledning i {year}")],
         "/kobling/samlet/": [("Kvinne", "Ressursvenn"), ("Ressursvenn", "Ledige plasser")],
+        "/oppfolging/oppgaver/": [("Oppgave", "Status")],
+        "/oppfolging/samtaler/": [("Koblingen", "Status")],
+        "/oppfolging/bekymringer/": [("Sendt", "Status")],
+        "/oppfolging/treff/": [("Treff", "Status")],
+        "/oppfolging/koblinger/{followed}/aktiviteter/": [("Dato", "Hva dere gjorde")],
     },
     "staff": {
         "/henvisninger/": [NAME_STATUS],
         "/kobling/koblinger/": [("Kvinnen", "Status")],
+        "/oppfolging/oppgaver/": [("Oppgave", "Status")],
+        "/oppfolging/bekymringer/": [("Sendt", "Status")],
     },
     "coordinator": {
         "/organisasjoner/": [NAME_STATUS],
@@ -54,6 +65,10 @@ LIST_PAGES: dict[str, dict[str, list[tuple[str, ...]]]] = {
     "volunteer": {
         "/kobling/koblinger/": [("Kvinnen", "Status")],
         "/kurs/": [],  # her courses are a list of cards, not a table
+        "/oppfolging/oppgaver/": [("Oppgave", "Status")],
+        "/oppfolging/bekymringer/": [("Sendt", "Status")],
+        "/oppfolging/treff/": [("Treff", "Ditt svar")],
+        "/oppfolging/koblinger/{followed}/aktiviteter/": [("Dato", "Hva dere gjorde")],
     },
 }
 LONG_EMAIL = "{}.med-en-svaert-lang-adresse-uten-mellomrom@sanitetskvinnene-eksempel.no"
@@ -64,11 +79,50 @@ def _long_email(user: User, persona: str) -> None:
     user.save(update_fields=["email"])
 
 
+def _populate_followup(world: World) -> int:
+    """A match of the volunteer persona 40 days old: its check-ins (some due), activities, a
+    concern and a social event of the branch. Returns the match's id."""
+    match = active_match(world, started_days_ago=40)
+    create_schedule(match, by=world.leader)
+    today = timezone.localdate()
+    for days, kind, channel in (
+        (30, "coffee", "in_person"),
+        (12, "walk", "in_person"),
+        (3, "norwegian", "video"),
+    ):
+        Activity.objects.create(
+            match=match,
+            occurred_on=today - datetime.timedelta(days=days),
+            kind=kind,
+            duration_minutes=90,
+            channel=channel,
+            created_by=world.volunteer,
+        )
+    Concern.objects.create(
+        match=match,
+        category=Concern.Category.WELLBEING,
+        severity=Concern.Severity.SOON,
+        description="Hun virker sliten.",
+        reported_by=world.volunteer,
+    )
+    SocialEvent.objects.create(
+        branch=world.branch,
+        title="Kaffetreff på biblioteket med en lang tittel som må brytes",
+        starts_at=timezone.now() + datetime.timedelta(days=9),
+        place="Biblioteket",
+        capacity=20,
+        audience=SocialEvent.Audience.PAIRS,
+        organiser=world.leader,
+    )
+    return match.pk
+
+
 @pytest.mark.parametrize("persona", list(LIST_PAGES))
 def test_every_list_page_fits_a_phone(
     phone_page: Page, live_server: Any, browser_world: World, persona: str
 ) -> None:
     _populate(browser_world)
+    followed = _populate_followup(browser_world)
     factories.volunteer(
         browser_world.branch,
         status="applied",
@@ -84,7 +138,8 @@ def test_every_list_page_fits_a_phone(
     year = timezone.localdate().year
 
     found: dict[str, list[tuple[str, ...]]] = {}
-    for path in LIST_PAGES[persona]:
+    pages = {path.format(followed=followed): tables for path, tables in LIST_PAGES[persona].items()}
+    for path in pages:
         response = phone_page.goto(f"{live_server.url}{path}")
         assert response is not None
         assert response.status == 200, f"{path}: status {response.status}"
@@ -95,7 +150,7 @@ def test_every_list_page_fits_a_phone(
 
     expected = {
         path: [tuple(header.format(year=year) for header in cells) for cells in tables]
-        for path, tables in LIST_PAGES[persona].items()
+        for path, tables in pages.items()
     }
     assert found == expected
 

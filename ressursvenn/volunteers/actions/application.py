@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 from typing import Any
 
@@ -67,6 +68,8 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 REPEAT_WINDOW = datetime.timedelta(days=1)
 RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 
+logger = logging.getLogger(__name__)
+
 
 def is_old_enough(born: datetime.date, today: datetime.date | None = None) -> bool:
     """She has reached the programme's minimum age (settings.VOLUNTEER_MIN_AGE) today."""
@@ -89,20 +92,31 @@ def _counter_key(client: str, period: int) -> str:
 
 
 def application_limit_reached(client: str) -> bool:
-    """The client address has used up its applications for the current window."""
+    """The client address has used up its applications for the current window.
+
+    Fails closed: when the cache cannot be read (Redis down), every client counts as limited,
+    so the public form cannot be flooded while the limit is blind. The rest of the site does
+    not use the cache and keeps serving."""
     limit, period = _parse_rate(getattr(settings, "APPLICATION_RATE_LIMIT", "5/h"))
-    return int(cache.get(_counter_key(client, period), 0)) >= limit
+    try:
+        return int(cache.get(_counter_key(client, period), 0)) >= limit
+    except Exception:  # any backend error (connection refused, timeout): fail closed
+        logger.warning("Rate limit cache unavailable; the application form refuses for now.")
+        return True
 
 
 def count_application(client: str) -> None:
     """Count one application (stored or not) against the client address."""
     _limit, period = _parse_rate(getattr(settings, "APPLICATION_RATE_LIMIT", "5/h"))
     key = _counter_key(client, period)
-    if not cache.add(key, 1, timeout=period):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period)
+    try:
+        if not cache.add(key, 1, timeout=period):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=period)
+    except Exception:  # the cache went away after the check: the next check fails closed
+        logger.warning("Rate limit cache unavailable; an application was not counted.")
 
 
 def _group_leader_addresses(branch: Organisation) -> list[str]:

@@ -12,8 +12,8 @@ from ressursvenn.organisations.models import Organisation
 
 class Command(BaseCommand):
     help = (
-        "Create demo organisations, personas that can log in, volunteers, courses, referrals "
-        "and matches (not production)."
+        "Create demo organisations, personas that can log in, volunteers, courses, referrals, "
+        "matches and their follow-up (not production)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,7 +4,10 @@
 `--scale 1`, written with `bulk_create` in one transaction. For benchmarks and load tests on a
 development machine only: refuses in production, and on a database that holds organisations
 unless `--force`. The people have no login (unusable passwords, no authenticator) and no audit
-events; activities wait for the follow-up app.
+events. The follow-up of every match that went ahead comes with it (issue 9): 200,000
+activities, check-ins on schedule (a few overdue), concerns in every state, pauses, closures
+with their closing conversations, video rooms, planned pair meetings and three social events
+per branch. Progress is printed as it goes.
 """
 
 from __future__ import annotations
@@ -14,17 +17,33 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.demo import seed
+from ressursvenn.followup.models import (
+    Activity,
+    Channel,
+    CheckIn,
+    ClosingConversation,
+    Closure,
+    Concern,
+    EventSignup,
+    PairRoom,
+    Pause,
+    PlannedMeeting,
+    SocialEvent,
+)
+from ressursvenn.followup.schedule import due_dates
+from ressursvenn.lib.crypto import EncryptedTextField
 from ressursvenn.lib.vocabulary import Availability, Interest, Need
 from ressursvenn.matching.models import Match, MatchingMeeting
 from ressursvenn.organisations import reference
@@ -47,7 +66,22 @@ FULL_SCALE = {
     "volunteers": 20_000,
     "referrals": 10_000,
     "matches": 8_000,
+    "activities": 200_000,
 }
+# The longest-running active match's share of the activities (400 of 200,000: the match page
+# benchmark's "many rows").
+HEAVY_MATCH_SHARE = 0.002
+EVENTS_PER_BRANCH = 3
+EVENT_TITLES = (
+    "Digital kaffepause",
+    "Tur i nærområdet",
+    "Kurskveld: lær å lage budsjett",
+    "Sommeravslutning",
+    "Julegrøt på Sanitetshuset",
+    "Bowling for par",
+)
+ACTIVITY_KINDS = dict(seed.ACTIVITY_KINDS)
+ACTIVITY_CHANNELS = dict(seed.ACTIVITY_CHANNELS)
 BATCH = 2_000
 # Share of each volunteer status.
 VOLUNTEER_STATUSES = {
@@ -123,6 +157,64 @@ def _ascii(name: str) -> str:
     return ".".join(seed._ascii(part) for part in name.split())
 
 
+ACTIVITY_FIELDS = (
+    "match",
+    "occurred_on",
+    "kind",
+    "duration_minutes",
+    "channel",
+    "note",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+CHECKIN_FIELDS = (
+    "match",
+    "party",
+    "due_on",
+    "status",
+    "held_on",
+    "mode",
+    "via",
+    "rating",
+    "notes",
+    "followup_needed",
+    "followup_what",
+    "held_by",
+    "recorded_at",
+)
+
+
+def _converter(field: Any) -> Callable[[Any], Any]:
+    """How one field's value goes into an INSERT: as the field would prepare it (dates and
+    times cached: the same few hundred days repeat)."""
+    if isinstance(field, EncryptedTextField):
+        return lambda value: field.get_prep_value(value)
+    internal = field.get_internal_type()
+    if internal in ("DateField", "DateTimeField"):
+        adapt = (
+            connection.ops.adapt_datefield_value
+            if internal == "DateField"
+            else connection.ops.adapt_datetimefield_value
+        )
+        cache: dict[Any, Any] = {}
+
+        def convert(value: Any) -> Any:
+            if value not in cache:
+                cache[value] = adapt(value)
+            return cache[value]
+
+        return convert
+    return lambda value: value
+
+
+def _user_id(match: Match) -> int:
+    """The account of a match's volunteer (every approved volunteer here has one)."""
+    user_id = match.volunteer.user_id
+    assert user_id is not None
+    return int(user_id)
+
+
 def _unique(name: str, taken: set[str]) -> str:
     candidate, number = name, 2
     while candidate in taken:
@@ -143,6 +235,7 @@ class _ScaleSeeder:
         existing = User.objects.filter(email__endswith="@" + SCALE_DOMAIN).count()
         self.email_offset = existing
         self.names = set(Organisation.objects.values_list("name", flat=True))
+        self._evenings: dict[datetime.date, datetime.datetime] = {}
 
     def email(self, kind: str, number: int) -> str:
         return f"{kind}{self.email_offset + number:06d}@{SCALE_DOMAIN}"
@@ -369,12 +462,17 @@ class _ScaleSeeder:
             min(self.counts["matches"], self.counts["referrals"]),
         )
         homes = rng.choices(branches, k=total)
+        # A woman to be matched in a branch without approved volunteers moves to one with
+        # some, so the data set holds exactly `matches` matches.
+        staffed = [b for b in branches if approved.get(b.pk)]
         open_count: dict[int, int] = defaultdict(int)
         referrals: list[Referral] = []
         planned: list[tuple[int, Any, Volunteer]] = []  # (referral index, match status, vol)
         for index, branch in enumerate(homes):
             match_status = _pick(rng, MATCH_STATUSES) if index < with_match else None
             volunteer = None
+            if match_status is not None and not approved.get(branch.pk) and staffed:
+                branch = rng.choice(staffed)
             pool = approved.get(branch.pk, [])
             if match_status is not None and pool:
                 if match_status in Match.OPEN_STATUSES:
@@ -479,9 +577,449 @@ class _ScaleSeeder:
             ],
             batch_size=BATCH,
         )
+        self.matches = created_matches
         return {"referrals": len(created), "matches": len(created_matches)}
 
-    def run(self) -> dict[str, int]:
+    # --- follow-up (issue 9): the months of every match that went ahead -------------------
+
+    def followup(
+        self,
+        matches: list[Match],
+        leaders: dict[int, User],
+        contacts: dict[int, User],
+        nearest: dict[int, Organisation],
+        progress: Callable[[str], None],
+    ) -> dict[str, int]:
+        """Activities (`activities` in all, one active match with many), check-ins on schedule
+        (a few overdue), concerns in every state, pauses (open for paused matches, ended for
+        some others), closures with both closing conversations, video rooms, planned pair
+        meetings and a few social events per branch with answers and attendance."""
+        rng, today = self.rng, self.today
+        started = [m for m in matches if m.started_on is not None]
+        # The last day of each match's history: a paused match stopped at its pause.
+        pause_from: dict[int, datetime.date] = {}
+        for m in started:
+            if m.status == Match.Status.PAUSED:
+                assert m.started_on is not None
+                days = max(1, min(60, (today - m.started_on).days - 1))
+                pause_from[m.pk] = today - datetime.timedelta(days=rng.randint(1, days))
+
+        def history_end(m: Match) -> datetime.date:
+            if m.ended_on is not None:
+                return m.ended_on
+            return pause_from.get(m.pk, today)
+
+        made: dict[str, int] = {}
+        made["social events"], event_activities = self.events(matches, leaders, progress)
+        made["activities"] = event_activities + self.activities(
+            started, history_end, self.counts["activities"] - event_activities, progress
+        )
+        made["check-ins"] = self.checkins(started, leaders, progress)
+        made["concerns"] = self.concerns(started, leaders, contacts, nearest)
+        made["pauses"] = self.pauses(started, pause_from, leaders, contacts, nearest)
+        made["closures"] = self.closures(started, leaders)
+        running = [m for m in started if m.status in (Match.Status.ACTIVE, Match.Status.ENDING)]
+        PairRoom.objects.bulk_create(
+            [
+                PairRoom(
+                    match=m,
+                    video_url=f"{seed._video_base()}/{rng.getrandbits(192):048x}",
+                    renewed_by_id=_user_id(m),
+                )
+                for m in running
+            ],
+            batch_size=BATCH,
+        )
+        PlannedMeeting.objects.bulk_create(
+            [
+                PlannedMeeting(
+                    match=m,
+                    starts_at=seed._at(
+                        today + datetime.timedelta(days=rng.randint(1, 20)), rng.randint(16, 19)
+                    ),
+                    mode=rng.choice(list(PlannedMeeting.Mode.values)),
+                    created_by_id=_user_id(m),
+                )
+                for m in running
+                if rng.random() < 0.3
+            ],
+            batch_size=BATCH,
+        )
+        return made
+
+    def _bulk(
+        self,
+        model: Any,
+        fields: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+        name: str,
+        progress: Callable[[str], None],
+    ) -> None:
+        """Insert `rows` (values of `fields`, in order) with `executemany`: the ORM's
+        `bulk_create` spends most of its time building and compiling 400,000 model instances.
+        Values go through the fields' own preparation (dates and times as the backend wants
+        them, encrypted fields encrypted); the columns left out are NULL."""
+        opts = model._meta
+        quote = connection.ops.quote_name
+        converters = [_converter(opts.get_field(name)) for name in fields]
+        columns = ", ".join(quote(opts.get_field(name).column) for name in fields)
+        # Names from the model's meta, quoted; the values are parameters.
+        sql = (
+            f"INSERT INTO {quote(opts.db_table)} ({columns}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        step = BATCH * 10
+        with connection.cursor() as cursor:
+            for first in range(0, len(rows), step):
+                chunk = rows[first : first + step]
+                cursor.executemany(
+                    sql,
+                    [
+                        tuple(
+                            convert(value) for convert, value in zip(converters, row, strict=True)
+                        )
+                        for row in chunk
+                    ],
+                )
+                progress(f"  {name}: {first + len(chunk):,} / {len(rows):,}")
+
+    def activities(
+        self,
+        started: list[Match],
+        history_end: Callable[[Match], datetime.date],
+        target: int,
+        progress: Callable[[str], None],
+    ) -> int:
+        """`target` activities spread over the matches by the length of their history; the
+        longest-running active match gets HEAVY_MATCH_SHARE of them."""
+        rng = self.rng
+        spans = {m.pk: max(0, (history_end(m) - m.started_on).days - 1) for m in started}  # type: ignore[operator]
+        active = [m for m in started if m.status == Match.Status.ACTIVE and spans[m.pk] > 0]
+        heavy = max(active, key=lambda m: (spans[m.pk], -m.pk), default=None)
+        heavy_count = max(1, round(HEAVY_MATCH_SHARE * target)) if heavy is not None else 0
+        rest = target - heavy_count
+        total_days = sum(days for pk, days in spans.items() if heavy is None or pk != heavy.pk)
+        kinds, kind_weights = list(ACTIVITY_KINDS), list(ACTIVITY_KINDS.values())
+        channels, channel_weights = list(ACTIVITY_CHANNELS), list(ACTIVITY_CHANNELS.values())
+        notes = seed.ACTIVITY_NOTES
+        rows: list[tuple[Any, ...]] = []
+        carry = 0.0
+        for m in started:
+            days = spans[m.pk]
+            if days <= 0:
+                continue
+            if heavy is not None and m.pk == heavy.pk:
+                count = heavy_count
+            else:
+                carry += rest * days / total_days if total_days else 0
+                count = int(carry)
+                carry -= count
+            assert m.started_on is not None
+            first = m.started_on + datetime.timedelta(days=1)
+            user_id = _user_id(m)
+            for _ in range(count):
+                day = first + datetime.timedelta(days=rng.randrange(days))
+                kind = rng.choices(kinds, kind_weights)[0]
+                channel = (
+                    Channel.IN_PERSON
+                    if kind in seed.IN_PERSON_KINDS
+                    else rng.choices(channels, channel_weights)[0]
+                )
+                at = self.evening(day)
+                note = rng.choice(notes[kind]) if rng.random() < 0.1 else ""
+                minutes = rng.choice(seed.ACTIVITY_MINUTES[channel])
+                rows.append((m.pk, day, kind, minutes, channel, note, user_id, at, at))
+        # Whatever the rounding left over goes to the heavy match.
+        while heavy is not None and len(rows) < target:
+            assert heavy.started_on is not None
+            day = heavy.started_on + datetime.timedelta(days=1 + rng.randrange(spans[heavy.pk]))
+            at = self.evening(day)
+            rows.append((heavy.pk, day, "coffee", 60, "in_person", "", _user_id(heavy), at, at))
+        self._bulk(Activity, ACTIVITY_FIELDS, rows, "activities", progress)
+        return len(rows)
+
+    def evening(self, day: datetime.date) -> datetime.datetime:
+        if day not in self._evenings:
+            self._evenings[day] = seed._at(day, 20)
+        return self._evenings[day]
+
+    def checkins(
+        self, started: list[Match], leaders: dict[int, User], progress: Callable[[str], None]
+    ) -> int:
+        """Both parties on every due date; past ones held (about 4 % of running matches'
+        latest past one missed: overdue), those after a closure cancelled."""
+        rng, today = self.rng, self.today
+        planned, held, cancelled = (
+            CheckIn.Status.PLANNED,
+            CheckIn.Status.HELD,
+            CheckIn.Status.CANCELLED,
+        )
+        modes = (CheckIn.Mode.IN_PERSON, CheckIn.Mode.PHONE, CheckIn.Mode.VIDEO)
+        rows: list[tuple[Any, ...]] = []
+        for m in started:
+            assert m.started_on is not None
+            end = m.ended_on or today
+            dates = due_dates(m.started_on, m.planned_end_on)
+            past = [d for d in dates if d < end]
+            missed = past[-1] if past and m.ended_on is None and rng.random() < 0.04 else None
+            leader_id = leaders[m.branch_id].pk
+            for day in dates:
+                for party in (CheckIn.Party.VOLUNTEER, CheckIn.Party.WOMAN):
+                    if day >= end or day == missed:
+                        status = cancelled if day >= end and m.ended_on is not None else planned
+                        rows.append(
+                            (
+                                m.pk,
+                                party,
+                                day,
+                                status,
+                                None,
+                                "",
+                                "",
+                                None,
+                                "",
+                                False,
+                                "",
+                                None,
+                                None,
+                            )
+                        )
+                        continue
+                    on = min(day + datetime.timedelta(days=rng.randint(0, 3)), end)
+                    rows.append(
+                        (
+                            m.pk,
+                            party,
+                            day,
+                            held,
+                            on,
+                            rng.choice(modes),
+                            CheckIn.Via.CENTRE if party == CheckIn.Party.WOMAN else "",
+                            rng.choice((3, 4, 4, 5, 5)),
+                            "Går fint." if rng.random() < 0.05 else "",
+                            False,
+                            "",
+                            leader_id,
+                            self.evening(on),
+                        )
+                    )
+        self._bulk(CheckIn, CHECKIN_FIELDS, rows, "check-ins", progress)
+        return len(rows)
+
+    def concerns(
+        self,
+        started: list[Match],
+        leaders: dict[int, User],
+        contacts: dict[int, User],
+        nearest: dict[int, Organisation],
+    ) -> int:
+        """About 6 % of the matches have a concern, in every status and severity."""
+        rng, now = self.rng, self.now
+        rows = []
+        categories = list(Concern.Category.values)
+        for m in started:
+            if rng.random() >= 0.06:
+                continue
+            assert m.started_on is not None
+            days = max(1, (min(m.ended_on or self.today, self.today) - m.started_on).days)
+            reported = now - datetime.timedelta(
+                days=(self.today - m.started_on).days - rng.randint(0, days - 1), hours=3
+            )
+            status = rng.choices(list(Concern.Status.values), [3, 3, 4])[0]
+            if m.ended_on is not None:
+                status = Concern.Status.RESOLVED
+            severity = rng.choices(list(Concern.Severity.values), [4, 4, 2])[0]
+            leader = leaders[m.branch_id]
+            row = Concern(
+                match_id=m.pk,
+                category=rng.choice(categories),
+                severity=severity,
+                description="Ressursvennen ber om en samtale om koblingen.",
+                status=status,
+                reported_by_id=_user_id(m) if rng.random() < 0.7 else leader.pk,
+                reported_at=reported,
+            )
+            if status != Concern.Status.NEW:
+                row.acknowledged_by = leader
+                row.acknowledged_at = reported + datetime.timedelta(hours=rng.randint(1, 30))
+            if status == Concern.Status.RESOLVED:
+                row.resolved_by = leader
+                row.resolved_at = reported + datetime.timedelta(days=rng.randint(2, 10))
+                row.resolution = "Fulgt opp med begge."
+            if (
+                status == Concern.Status.NEW
+                and severity == Concern.Severity.URGENT
+                and reported < now - datetime.timedelta(hours=24)
+            ):
+                row.resent_at = reported + datetime.timedelta(hours=24)
+            rows.append(row)
+        Concern.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
+
+    def pauses(
+        self,
+        started: list[Match],
+        pause_from: dict[int, datetime.date],
+        leaders: dict[int, User],
+        contacts: dict[int, User],
+        nearest: dict[int, Organisation],
+    ) -> int:
+        """An open pause for every paused match (paused by the centre or the leader), and an
+        ended one (both confirmations) for about 5 % of the others."""
+        rng = self.rng
+        rows = []
+        for m in started:
+            assert m.started_on is not None
+            leader = leaders[m.branch_id]
+            contact = contacts[nearest[m.branch_id].pk]
+            if m.pk in pause_from:
+                rows.append(
+                    Pause(
+                        match_id=m.pk,
+                        reason="Pause av sikkerhetshensyn.",
+                        started_on=pause_from[m.pk],
+                        paused_by=rng.choice((leader, contact)),
+                        paused_at=seed._at(pause_from[m.pk], 10),
+                    )
+                )
+                continue
+            end = m.ended_on or self.today
+            if (end - m.started_on).days < 60 or rng.random() >= 0.05:
+                continue
+            begun = m.started_on + datetime.timedelta(days=rng.randint(10, 30))
+            length = rng.randint(7, 28)
+            ended = begun + datetime.timedelta(days=length)
+            rows.append(
+                Pause(
+                    match_id=m.pk,
+                    reason="Hun trengte en pause.",
+                    started_on=begun,
+                    paused_by=contact,
+                    paused_at=seed._at(begun, 10),
+                    centre_confirmed_by=contact,
+                    centre_confirmed_at=seed._at(ended, 9),
+                    leader_confirmed_by=leader,
+                    leader_confirmed_at=seed._at(ended, 13),
+                    ended_on=ended,
+                )
+            )
+        Pause.objects.bulk_create(rows, batch_size=BATCH)
+        return len(rows)
+
+    def closures(self, started: list[Match], leaders: dict[int, User]) -> int:
+        """Every closed match: its closure and both closing conversations."""
+        rng = self.rng
+        closed = [m for m in started if m.status == Match.Status.CLOSED and m.ended_on]
+        reasons = list(Closure.Reason.values)
+        closures, talks = [], []
+        for m in closed:
+            assert m.ended_on is not None
+            leader = leaders[m.branch_id]
+            reason = rng.choices(reasons, [60, 8, 8, 8, 4, 8, 4])[0]
+            closures.append(
+                Closure(
+                    match_id=m.pk,
+                    reason=reason,
+                    ended_on=m.ended_on,
+                    planned=reason == Closure.Reason.COMPLETED,
+                    keep_in_touch=rng.choices(list(Closure.KeepInTouch.values), [5, 3, 2])[0],
+                    volunteer_next=rng.choices(list(Closure.VolunteerNext.values), [7, 2, 1])[0],
+                    closed_by=leader,
+                    closed_at=seed._at(m.ended_on, 12),
+                )
+            )
+            for party, mode in (
+                (CheckIn.Party.VOLUNTEER, ClosingConversation.Mode.IN_PERSON),
+                (CheckIn.Party.WOMAN, ClosingConversation.Mode.PHONE),
+            ):
+                talks.append(
+                    ClosingConversation(
+                        match_id=m.pk,
+                        party=party,
+                        held_on=m.ended_on - datetime.timedelta(days=rng.randint(0, 5)),
+                        mode=mode,
+                        by=leader,
+                    )
+                )
+        Closure.objects.bulk_create(closures, batch_size=BATCH)
+        ClosingConversation.objects.bulk_create(talks, batch_size=BATCH)
+        return len(closures)
+
+    def events(
+        self, matches: list[Match], leaders: dict[int, User], progress: Callable[[str], None]
+    ) -> tuple[int, int]:
+        """EVENTS_PER_BRANCH events per branch (one past with attendance recorded, the others
+        coming up), answered by some of the branch's active pairs. Returns (events, attendance
+        activities)."""
+        rng, today = self.rng, self.today
+        active: dict[int, list[Match]] = defaultdict(list)
+        for m in matches:
+            if m.status == Match.Status.ACTIVE and m.started_on is not None:
+                active[m.branch_id].append(m)
+        events = []
+        for branch_id, leader in leaders.items():
+            for number in range(EVENTS_PER_BRANCH):
+                past = number == 0
+                day = today + datetime.timedelta(
+                    days=-rng.randint(3, 9) if past else rng.randint(3, 60)
+                )
+                starts = seed._at(day, 18)
+                events.append(
+                    SocialEvent(
+                        branch_id=branch_id,
+                        title=rng.choice(EVENT_TITLES),
+                        starts_at=starts,
+                        place="Sanitetshuset",
+                        capacity=rng.choice((10, 20, 30)),
+                        audience=SocialEvent.Audience.PAIRS,
+                        organiser=leader,
+                        attendance_recorded_at=starts + datetime.timedelta(hours=20)
+                        if past
+                        else None,
+                    )
+                )
+        SocialEvent.objects.bulk_create(events, batch_size=BATCH)
+        signups, attended = [], []
+        for event in events:
+            assert event.branch_id is not None
+            pairs = [
+                m
+                for m in active[event.branch_id]
+                if m.started_on is not None and m.started_on < event.starts_at.date()
+            ]
+            pairs = list({m.volunteer_id: m for m in pairs}.values())  # one answer each
+            past = event.attendance_recorded_at is not None
+            for m in rng.sample(pairs, min(len(pairs), event.capacity // 2, rng.randint(0, 6))):
+                answer = rng.choices(list(EventSignup.Answer.values), [2, 5, 2])[0]
+                came = past and answer != EventSignup.Answer.NO and rng.random() < 0.85
+                signups.append(
+                    EventSignup(
+                        event=event,
+                        volunteer=m.volunteer,
+                        match=m,
+                        answer=answer,
+                        places={"self": 1, "pair": 2, "no": 0}[answer],
+                        attended=came if past else None,
+                    )
+                )
+                if came:
+                    attended.append(
+                        Activity(
+                            match_id=m.pk,
+                            occurred_on=event.starts_at.date(),
+                            kind=Activity.Kind.SOCIAL_EVENT,
+                            duration_minutes=event.duration_minutes,
+                            channel=Channel.IN_PERSON,
+                            event=event,
+                            created_by=event.organiser,
+                        )
+                    )
+        EventSignup.objects.bulk_create(signups, batch_size=BATCH)
+        Activity.objects.bulk_create(attended, batch_size=BATCH)
+        progress(f"  social events: {len(events):,} with {len(signups):,} answers")
+        return len(events), len(attended)
+
+    def run(self, progress: Callable[[str], None] = print) -> dict[str, int]:
         branches, centres = self.organisations()
         nearest = self.cooperations(branches, centres)
         leader_users = self.users("gruppeleder", len(branches))
@@ -502,12 +1040,16 @@ class _ScaleSeeder:
             batch_size=BATCH,
         )
         approved = self.volunteers(branches, leaders)
+        progress(f"  volunteers: {self.counts['volunteers']:,}")
         made = self.referrals_and_matches(branches, nearest, contacts, leaders, approved)
+        progress(f"  referrals and matches: {made['referrals']:,}, {made['matches']:,}")
+        followup = self.followup(self.matches, leaders, contacts, nearest, progress)
         return {
             "branches": len(branches),
             "centres": len(centres),
             "volunteers": self.counts["volunteers"],
             **made,
+            **followup,
         }
 
 
@@ -541,7 +1083,11 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         with transaction.atomic():
-            counts = _ScaleSeeder(scale=scale, seed_value=options["seed"]).run()
+            counts = _ScaleSeeder(scale=scale, seed_value=options["seed"]).run(
+                progress=lambda line: self.stdout.write(
+                    f"{line} ({time.monotonic() - started:.0f} s)"
+                )
+            )
         summary = ScaleSummary(counts=counts, seconds=time.monotonic() - started)
         for line in summary.lines():
             self.stdout.write(line)
