@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").iterdir())
 
+pytestmark = pytest.mark.own_database
+
 
 def localised(unit: Path, into: Path) -> Path:
     """The unit with the install paths pointing at this checkout, so verify can check that

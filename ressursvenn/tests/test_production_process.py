@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.fernet import Fernet
 from django.http import HttpResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -22,6 +23,8 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 from ressursvenn.tests.served import GUNICORN, ROOT, Browser, environment, gunicorn, manage
 
 TEN_YEARS = 10 * 365 * 24 * 60 * 60
+
+pytestmark = pytest.mark.own_database
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:

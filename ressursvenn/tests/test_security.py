@@ -126,6 +126,7 @@ def _manage(command: list[str], **environment: str) -> subprocess.CompletedProce
     )
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize("command", [["check", "--deploy", "--fail-level", "WARNING"]])
 def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> None:
     result = _manage(command)
@@ -133,6 +134,7 @@ def test_deploy_check_is_clean_with_production_settings(command: list[str]) -> N
     assert "System check identified no issues (0 silenced)" in result.stdout
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize(
     ("environment", "command"),
     [
@@ -148,6 +150,7 @@ def test_invalid_field_keys_fail_the_check(environment: str, command: list[str])
     assert "RESSURSVENN_FIELD_KEYS entry 1 is not a valid Fernet key" in result.stderr
 
 
+@pytest.mark.own_database
 def test_production_refuses_to_start_without_keys() -> None:
     env = {**os.environ, "RESSURSVENN_ENV": "production"}
     for key in ("SECRET_KEY", "RESSURSVENN_FIELD_KEYS", "DATABASE_URL"):

@@ -60,6 +60,7 @@ def test_development_may_use_memory(settings: Any) -> None:
     assert check_shared_cache() == []
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize(
     ("env", "backend"),
     [
