@@ -211,8 +211,11 @@ def followup_child(size: str) -> None:
     print(json.dumps({"activities": users["activities"], "rows": rows}))
 
 
-def followup_report() -> None:
-    """Run the small and the national data set (and PostgreSQL if asked), side by side."""
+def followup_report() -> list[str]:
+    """Run the small and the national data set (and PostgreSQL if asked), side by side.
+
+    Returns the pages whose query count grows with the data (or that failed to run)."""
+    problems: list[str] = []
     runs = [(size, "") for size in FOLLOWUP_SIZES]
     postgres = os.environ.get("BENCH_POSTGRES_URL", "")
     if postgres:
@@ -232,6 +235,7 @@ def followup_report() -> None:
             print(line)  # "built the … data set in … s"
         if done.returncode != 0 or not lines:
             print(f"follow-up {size}{' (PostgreSQL)' if url else ''} failed:\n{done.stderr}")
+            problems.append(f"follow-up {size} run failed")
             continue
         results[(size, url)] = json.loads(lines[-1])
     small, national = results.get(("small", ""), {}), results.get(("national", ""), {})
@@ -250,9 +254,12 @@ def followup_report() -> None:
         label = row["page"]
         if "missing" in row:
             print(f"{label:30} {row['missing']}")
+            problems.append(f"{label}: {row['missing']}")
             continue
         few = small_rows.get(label, {}).get("queries", "?")
         flag = "" if few == row["queries"] else "  <- grows with the rows"
+        if flag:
+            problems.append(f"{label}: {few} queries small, {row['queries']} national")
         line = (
             f"{label:30} {few!s:>7} {row['queries']:7d} {row['p50']:8.1f} {row['p95']:8.1f} "
             f"{row['cpu']:7.1f}"
@@ -261,12 +268,14 @@ def followup_report() -> None:
         if pg and "p50" in pg:
             line += f" {pg['p50']:8.1f} {pg['p95']:8.1f}"
         print(line + flag)
+    return problems
 
 
-def main() -> None:
+def main() -> int:
+    """Exit status 1 when a page's query count grows with the data (or a page failed)."""
     if FOLLOWUP:
         followup_child(SIZE)
-        return
+        return 0
     prepare(Organisation.objects.exists, build, "national-scale")
     coordinator = User.objects.get(email="koordinator@bench.no")
     leader = User.objects.filter(memberships__role=Role.GROUP_LEADER).first()
@@ -284,8 +293,11 @@ def main() -> None:
     for label, user, url in pages:
         queries, p50, p95, _cpu = measure(client_for(user), url)
         print(f"{label:32} {queries:7d} {p50:8.1f} {p95:8.1f}")
-    followup_report()
+    problems = followup_report()
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
