@@ -25,7 +25,7 @@ from ressursvenn.tests.browser.axe import assert_no_axe_violations
 from ressursvenn.tests.browser.conftest import PHONE
 from ressursvenn.tests.browser.helpers import horizontal_overflow, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 CONCERN = "Hun sier at han har fått vite hvor hun bor nå"
 PAUSE_REASON = "Ny trussel: hun trenger ro noen uker"

@@ -34,7 +34,7 @@ from ressursvenn.tests.browser.journey_helpers import (
 )
 from ressursvenn.volunteers.models import Volunteer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 WOMAN = "Zelinda"
 CONTACT = "912 34 567"

@@ -30,7 +30,7 @@ from ressursvenn.volunteers.models import (
     Volunteer,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 NAME = "Hanne Hjelpsom"
 EMAIL = "hanne.hjelpsom@example.no"
