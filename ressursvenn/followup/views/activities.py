@@ -23,6 +23,7 @@ from ressursvenn.followup import inactivity
 from ressursvenn.followup.actions import activities as actions
 from ressursvenn.followup.forms.activities import ActivityForm
 from ressursvenn.followup.models import Activity, Channel, PlannedMeeting
+from ressursvenn.followup.views.common import stale_to_match
 from ressursvenn.lib.access import add_errors, fetch, paginate, require
 from ressursvenn.matching import disclosure
 from ressursvenn.matching.models import Match
@@ -32,12 +33,7 @@ RECENT = 5
 COUNT_DAYS = 30
 
 
-def _refused(request: HttpRequest, error: ValidationError, match_id: int) -> HttpResponse | None:
-    """A refusal because of the match's state or a double submit: a message on the match page."""
-    if getattr(error, "code", None) != "stale":
-        return None
-    messages.error(request, error.messages[0])
-    return redirect("matching:match_detail", match_id)
+_refused = stale_to_match
 
 
 def counts(match: Match) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ressursvenn.followup.actions import closure as actions
 from ressursvenn.followup.forms.closure import CloseForm, ConversationForm, ExtendForm
 from ressursvenn.followup.models import CheckIn, ClosingConversation, Closure, Extension
+from ressursvenn.followup.views.common import stale_to_match
 from ressursvenn.lib.access import add_errors
 from ressursvenn.matching import disclosure
 from ressursvenn.matching.models import Match
@@ -40,10 +41,7 @@ def _refused(request: HttpRequest, match: Match) -> HttpResponse | None:
 
 
 def _stale(request: HttpRequest, error: ValidationError, match: Match) -> HttpResponse | None:
-    if getattr(error, "code", None) != "stale":
-        return None
-    messages.error(request, error.messages[0])
-    return redirect("matching:match_detail", match.pk)
+    return stale_to_match(request, error, match.pk)
 
 
 # --- extension ----------------------------------------------------------------------------------

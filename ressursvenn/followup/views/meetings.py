@@ -24,6 +24,7 @@ from ressursvenn.followup import calendar
 from ressursvenn.followup.actions import meetings as actions
 from ressursvenn.followup.forms.meetings import CancelPairMeetingForm, PairMeetingForm
 from ressursvenn.followup.models import Activity, PairRoom, PlannedMeeting
+from ressursvenn.followup.views.common import stale_to_match
 from ressursvenn.lib.access import add_errors, fetch, require
 from ressursvenn.matching import disclosure
 from ressursvenn.matching.views.matches import fetch_match
@@ -33,11 +34,7 @@ LOG_OFFER_DAYS = 30
 SHOWN = 10
 
 
-def _refused(request: HttpRequest, error: ValidationError, match_id: int) -> HttpResponse | None:
-    if getattr(error, "code", None) != "stale":
-        return None
-    messages.error(request, error.messages[0])
-    return redirect("matching:match_detail", match_id)
+_refused = stale_to_match
 
 
 def _meetings(match: Any, now: datetime.datetime) -> tuple[list[Any], list[Any]]:
