@@ -10,7 +10,6 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     "bench_engine.py",
     "bench_pages.py",
-    "bench_pipeline.py",
     "bench_matching.py",
     "bench_imports.py",
 ]

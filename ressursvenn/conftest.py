@@ -43,6 +43,20 @@ class World:
 
 
 @pytest.fixture
+def mail_queue(settings: Any) -> Any:
+    """E-mail as in production: queued in the transaction (`lib/mailqueue.py`), delivered to
+    `mail.outbox` only when the worker runs (`call_command("run_worker", once=True)`).
+
+    pytest-django's default sends at once to `mail.outbox`, even from a transaction that then
+    rolls back: tests of "a rolled-back change sends nothing" use this fixture."""
+    settings.EMAIL_BACKEND = "ressursvenn.lib.mailqueue.QueueBackend"
+    settings.MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAIL_RETRY_SECONDS = 60
+    settings.MAILER_EMAIL_MAX_RETRIES = 3
+    return settings
+
+
+@pytest.fixture
 def world(db: Any) -> World:
     """Oslo branch + Oslo centre, Narvik branch + Narvik centre, one persona per role each.
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.lib import devsecrets
-from ressursvenn.lib.env import env_bool, env_choice, env_int, env_list, env_str
+from ressursvenn.lib.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "mailer",
     "ressursvenn.lib",
     "ressursvenn.organisations",
     "ressursvenn.accounts",
@@ -115,9 +116,13 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
-DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept for 60 s and checked before reuse: after a database restart the next
+    # request opens a new one instead of failing on the dead one.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_ressursvenn")}
@@ -254,13 +259,36 @@ STORAGES = {
     },
 }
 
-# --- E-mail
-EMAIL_BACKEND = env_str(
+# --- E-mail: every message goes through the durable queue of django-mailer (docs/architecture.md).
+# Sending only stores the message, in the transaction of the change that causes it; the
+# `worker` process (manage.py run_worker) delivers it with the backend `EMAIL_BACKEND` names,
+# retrying with backoff when the relay is down.
+EMAIL_BACKEND = "ressursvenn.lib.mailqueue.QueueBackend"
+MAILER_EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+MAILER_USE_FILE_LOCK = False  # row locks share the queue between workers on any machine
+MAILER_EMAIL_LOG_MESSAGE_DATA = False  # the log never keeps a body (bodies hold links)
+MAILER_ERROR_HANDLER = "ressursvenn.lib.mailqueue.defer_on_error"
+MAILER_EMAIL_MAX_RETRIES = env_int("MAIL_MAX_RETRIES", 10, minimum=0)
+# Retry n waits MAIL_RETRY_SECONDS * 2**n after the last failure (1 min, 2, 4 … about 17 h).
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60, minimum=1)
+WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2, minimum=1)
+# /readyz and the admin warn when the oldest queued message waits longer than this.
+MAIL_QUEUE_WARN_SECONDS = env_int("MAIL_QUEUE_WARN_SECONDS", 15 * 60, minimum=1)
+
+# --- Daily jobs (lib/daily.py, `manage.py run_daily_jobs`): management commands that take
+# `--today YYYY-MM-DD`, each run once per day (a unique run record) from its local time on,
+# however many machines start them; days missed since the last run are run first, oldest
+# first, up to DAILY_JOB_CATCH_UP_DAYS back.
+DAILY_JOBS = {"send_reminders": env_str("SEND_REMINDERS_AT", "06:15")}
+DAILY_JOB_CATCH_UP_DAYS = env_int("DAILY_JOB_CATCH_UP_DAYS", 7, minimum=0)
+# A run still marked running after this long died with its machine: another may take it over.
+DAILY_JOB_STALE_MINUTES = env_int("DAILY_JOB_STALE_MINUTES", 120, minimum=1)
+DAILY_JOB_MAX_ATTEMPTS = env_int("DAILY_JOB_MAX_ATTEMPTS", 3, minimum=1)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -277,7 +305,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Production without Redis: the database cache (table made by `createcachetable`, run by the
 # Procfile's release step). Development and tests: per-process memory, which a system check
 # (ressursvenn.E002) refuses in production.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 CACHE_TABLE = "ressursvenn_cache"
 if REDIS_URL:
     CACHES = {
@@ -320,6 +348,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # django-mailer logs each recipient at INFO: never in our log streams.
+        "mailer": {"level": "WARNING"},
         "ressursvenn.request": {"level": "INFO" if REQUEST_LOG else "WARNING"},
     },
 }

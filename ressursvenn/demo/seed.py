@@ -1743,6 +1743,13 @@ class _JourneySeeder:
             self.seed_volunteers(b, index)
             self.seed_courses(b)
             self.seed_guidance(b)
+        # The checklist rows were written directly, not through the actions: store what the
+        # actions would have stored (the matching pages read it).
+        screening.refresh_valid_until(
+            Volunteer.objects.filter(branch__in=[b.organisation for b in branches]).values_list(
+                "pk", flat=True
+            )
+        )
         for b in branches:
             # Refetch with the checklist, as the matching pages would.
             by_pk = {

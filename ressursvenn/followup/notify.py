@@ -45,15 +45,10 @@ def send_once(user: Any, key: str, *, count: int = 1) -> bool:
 
 
 def task_created(users: Iterable[Any], key: str, *, urgent: bool = False) -> None:
-    """After the current transaction commits, e-mail each of `users` who wants it (see the
-    module docstring) about the new task `key`, once."""
+    """E-mail each of `users` who wants it (see the module docstring) about the new task
+    `key`, once. The e-mail is queued in the caller's transaction (django-mailer), so a
+    rolled-back action sends nothing."""
     unique = {user.pk: user for user in users}.values()
-    recipients = [user for user in unique if wants_each(user, urgent=urgent)]
-    if not recipients:
-        return
-
-    def send() -> None:
-        for user in recipients:
+    for user in unique:
+        if wants_each(user, urgent=urgent):
             send_once(user, key)
-
-    transaction.on_commit(send)

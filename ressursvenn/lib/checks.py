@@ -74,3 +74,68 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             id=CACHE_ID,
         )
     ]
+
+
+MAIL_ID = "ressursvenn.E003"
+# Delivery backends that send nothing anywhere: in production the queue would be emptied into
+# nothing, silently.
+NON_DELIVERING = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+
+
+def check_mail_delivery(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """EMAIL_BACKEND (the environment variable: the backend the worker delivers with) names an
+    importable backend that is not the queue itself, and in production one that delivers."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import import_string
+
+    from ressursvenn.lib.mailqueue import check_delivery_backend
+
+    hint = "Set EMAIL_BACKEND to e.g. django.core.mail.backends.smtp.EmailBackend."
+    try:
+        backend = check_delivery_backend()
+        import_string(backend)
+    except ImproperlyConfigured as error:
+        return [Error(str(error), hint=hint, id=MAIL_ID)]
+    except ImportError:
+        return [Error(f"EMAIL_BACKEND {backend!r} cannot be imported.", hint=hint, id=MAIL_ID)]
+    if getattr(settings, "PRODUCTION", False) and backend in NON_DELIVERING:
+        return [
+            Error(
+                f"EMAIL_BACKEND {backend.rsplit('.', 2)[-2]} delivers no e-mail in production.",
+                hint=hint,
+                id=MAIL_ID,
+            )
+        ]
+    return []
+
+
+DATABASE_ID = "ressursvenn.E004"
+
+
+def check_database_reachable(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The database answers (a `database` check: `migrate` runs it first, so the release step
+    stops with one clear line instead of a traceback). Names the host, never the password."""
+    from django.db import DatabaseError, connections
+
+    errors: list[CheckMessage] = []
+    for alias in kwargs.get("databases") or []:
+        connection = connections[alias]
+        try:
+            connection.ensure_connection()
+        except DatabaseError as error:
+            where = connection.settings_dict.get("HOST") or connection.settings_dict.get("NAME")
+            port = connection.settings_dict.get("PORT")
+            errors.append(
+                Error(
+                    f"The database {alias!r} at {where}{':' + str(port) if port else ''} "
+                    f"cannot be reached ({type(error).__name__}).",
+                    hint="Check DATABASE_URL and that the database server is running.",
+                    id=DATABASE_ID,
+                )
+            )
+    return errors

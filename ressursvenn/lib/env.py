@@ -56,3 +56,19 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
     return value
+
+
+def env_url(name: str, schemes: tuple[str, ...], default: str = "") -> str:
+    """A URL whose scheme is one of `schemes` (or empty when the default is). The message names
+    the scheme it found, never the URL: it may hold a password."""
+    value = os.environ.get(name, default).strip()
+    if not value:
+        return value
+    scheme, separator, rest = value.partition("://")
+    if not separator or scheme.lower() not in schemes or not rest:
+        found = f"{scheme}://" if separator else "no scheme"
+        raise ImproperlyConfigured(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)} "
+            f"({found} given)."
+        )
+    return value

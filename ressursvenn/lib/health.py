@@ -2,10 +2,13 @@
 
 `/healthz`: the process is up and answers (touches no database: a database outage must not make
 a supervisor restart every healthy process). `/readyz`: the process can serve requests now (the
-database answers `SELECT 1`, the cache takes a set and a get). Both answer only "ok" (200) or
-"not ok" (503): no version, no detail, nothing a visitor could learn from. Operators find the
-reason in the log. Both are public, need no second factor, are never cached and are exempt from
-the HTTPS redirect (`SECURE_REDIRECT_EXEMPT`), since load balancers probe over plain HTTP.
+database answers `SELECT 1`, the cache takes a set and a get, the e-mail queue's table answers;
+the age of the oldest queued message goes to the log, as a warning past
+MAIL_QUEUE_WARN_SECONDS: a stuck worker does not make the web process unready). Both answer
+only "ok" (200) or "not ok" (503): no version, no detail, nothing a visitor could learn from.
+Operators find the reason in the log. Both are public, need no second factor, are never cached
+and are exempt from the HTTPS redirect (`SECURE_REDIRECT_EXEMPT`), since load balancers probe
+over plain HTTP.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, connection
@@ -70,6 +74,19 @@ def cache_ready() -> bool:
     return True
 
 
+def queue_ready() -> bool:
+    from ressursvenn.lib.mailqueue import oldest_queued_age
+
+    try:
+        age = oldest_queued_age()
+    except DatabaseError as error:
+        logger.warning("readyz: the e-mail queue is unreachable (%s)", type(error).__name__)
+        return False
+    if age is not None and age > settings.MAIL_QUEUE_WARN_SECONDS:
+        logger.warning("readyz: the oldest queued e-mail has waited %d s", age)
+    return True
+
+
 @_public
 def healthz(request: HttpRequest) -> HttpResponse:
     return _answer(True)
@@ -77,4 +94,4 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @_public
 def readyz(request: HttpRequest) -> HttpResponse:
-    return _answer(database_ready() and cache_ready())
+    return _answer(database_ready() and cache_ready() and queue_ready())

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from mailer.models import Message
 
 
 class VersionedText(models.Model):
@@ -77,6 +78,8 @@ class AuditEvent(AppendOnlyModel):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["-at", "-id"], name="audit_newest_first"),
+            # The audit page's "new roles with access to women's data" panel.
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_newest_first"),
         ]
         verbose_name = _("endringslogg")
         verbose_name_plural = _("endringslogg")
@@ -118,3 +121,47 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.role} {self.object_type}:{self.object_id}"
+
+
+class JobRun(models.Model):
+    """One run of a daily job for one day (`lib/daily.py`): the unique (job, day) pair is the
+    claim that makes a job run once a day however many machines start it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Kjører")
+        DONE = "done", _("Fullført")
+        FAILED = "failed", _("Feilet")
+
+    job = models.CharField(_("jobb"), max_length=60)
+    day = models.DateField(_("dag"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(_("forsøk"), default=1)
+    started_at = models.DateTimeField(_("startet"), default=timezone.now)
+    finished_at = models.DateTimeField(_("ferdig"), null=True, blank=True)
+    host = models.CharField(_("maskin"), max_length=100, blank=True)
+    # The exception's class only: a message could hold personal data.
+    error = models.CharField(_("feil"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("kjøring av daglig jobb")
+        verbose_name_plural = _("kjøringer av daglige jobber")
+        ordering = ("-day", "job")
+        constraints = [
+            models.UniqueConstraint(fields=("job", "day"), name="jobrun_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day.isoformat()} ({self.status})"
+
+
+class QueuedMessage(Message):
+    """django-mailer's queued message as the technical admin shows it (`lib/admin.py`): its
+    name never holds the recipient (the library's does)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("e-post i kø")
+        verbose_name_plural = _("e-postkø")
+
+    def __str__(self) -> str:
+        return str(_("E-post nr. %(number)d")) % {"number": self.pk}

@@ -7,10 +7,11 @@ referrals in a fixed number of queries and builds its ``VolunteerProfile`` /
 Pool of volunteers (``volunteer_profiles``): the **approved** volunteers of the given branches.
 Applicants and paused, ended or rejected volunteers are not in the pool at all (they are not
 volunteers the group leader can match). Within the pool, ``eligible`` is whether every screening
-requirement holds today; it is decided here at the query level (``cleared_annotations``: a few
-correlated subqueries, no rows per certificate fetched) with exactly the rules of
-``volunteers.screening.checklist`` (a test compares the two), because at 20,000 volunteers the
-checklist per row would be too slow.
+requirement holds today: ``volunteers.screening.cleared_q`` on the stored
+``Volunteer.screening_valid_until`` and the date of birth (two columns of the row, no subquery),
+which the screening actions keep equal to the rules of ``volunteers.screening.checklist`` (a
+test compares the two over many volunteers and days). At 20,000 volunteers the checklist per
+row, or a subquery per requirement, would be too slow.
 
 Region for digital matches: ``region_branch_ids(branch)`` is every active branch whose host
 municipality lies in the same county as the branch. Volunteers of *other* branches in the region
@@ -31,16 +32,13 @@ from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     TextField,
-    Value,
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -52,16 +50,8 @@ from ressursvenn.matching import engine
 from ressursvenn.matching.models import Match
 from ressursvenn.organisations.models import Organisation
 from ressursvenn.participants.models import Referral
-from ressursvenn.volunteers.models import (
-    BranchPolicy,
-    ConfidentialityDeclaration,
-    PoliceCertificate,
-    Reference,
-    SuitabilityInterview,
-    Volunteer,
-    age_on,
-)
-from ressursvenn.volunteers.screening import add_years
+from ressursvenn.volunteers import screening
+from ressursvenn.volunteers.models import Volunteer, age_on
 
 NO_PREFERENCE_MAX_AGE = 120
 """Upper end of a wished age range when only the lower end was given."""
@@ -91,116 +81,9 @@ def weights() -> engine.Weights:
     return engine.Weights(**configured) if configured else engine.DEFAULT_WEIGHTS
 
 
-def _earliest(today: datetime.date, years: int) -> datetime.date:
-    """The earliest day ``d`` with ``add_years(d, years) >= today`` (``add_years`` is monotone)."""
-    day = add_years(today, -years) - datetime.timedelta(days=3)
-    while add_years(day, years) < today:
-        day += datetime.timedelta(days=1)
-    return day
-
-
 def _text(expression: Any) -> Cast:
     """A column as text: JSON lists and dates are parsed here, much faster than per field."""
     return Cast(expression, output_field=TextField())
-
-
-def cleared_annotations(today: datetime.date, *, references: bool = True) -> dict[str, Any]:
-    """Annotations for ``_cleared``: the same requirements as ``screening.checklist``.
-
-    ``references=False`` leaves out the reference count, for branches that require none.
-    """
-    latest_certificate = PoliceCertificate.objects.filter(volunteer=OuterRef("pk")).order_by(
-        "-seen_on", "-pk"
-    )
-    latest_interview = SuitabilityInterview.objects.filter(volunteer=OuterRef("pk")).order_by(
-        "-held_on", "-pk"
-    )
-    annotations: dict[str, Any] = {
-        "simple_ok": ExpressionWrapper(cleared_filter(today), output_field=BooleanField()),
-        # The latest certificate's renewal day as ISO text (ISO dates compare as text);
-        # "9999-12-31" when it needs no renewal, NULL when there is no certificate.
-        "certificate_due": Subquery(
-            latest_certificate.annotate(
-                due=Coalesce(_text("renewal_due_on"), Value(NEVER), output_field=TextField())
-            ).values("due")[:1],
-            output_field=TextField(),
-        ),
-        "has_declaration": Exists(
-            ConfidentialityDeclaration.objects.filter(volunteer=OuterRef("pk"))
-        ),
-        "interview_outcome": Subquery(latest_interview.values("outcome")[:1]),
-        "positive_references": Value(0),
-        "references_required": Value(0),
-    }
-    if references:
-        positive = (
-            Reference.objects.filter(volunteer=OuterRef("pk"), is_positive=True)
-            .order_by()
-            .values("volunteer")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        annotations["positive_references"] = Coalesce(
-            Subquery(positive, output_field=IntegerField()), 0
-        )
-        annotations["references_required"] = Coalesce(
-            "branch__volunteer_policy__references_required", 0
-        )
-    return annotations
-
-
-def _references_required(branch_ids: list[int]) -> bool:
-    return BranchPolicy.objects.filter(branch_id__in=branch_ids, references_required__gt=0).exists()
-
-
-def cleared_filter(today: datetime.date) -> Q:
-    """The part of the screening rules that needs no subquery, as a filter."""
-    q = Q(
-        self_declared_woman=True,
-        course_completed_on__isnull=False,
-        date_of_birth__lte=add_years(today, -settings.VOLUNTEER_MIN_AGE),
-    )
-    if settings.COURSE_RENEWAL_YEARS:
-        q &= Q(course_completed_on__gte=_earliest(today, settings.COURSE_RENEWAL_YEARS))
-    return q
-
-
-NEVER = "9999-12-31"
-
-_CLEARED_FIELDS = (
-    "simple_ok",
-    "certificate_due",
-    "has_declaration",
-    "interview_outcome",
-    "positive_references",
-    "references_required",
-)
-
-
-def _cleared(row: tuple[Any, ...], today: str) -> bool:
-    """``row`` holds the ``_CLEARED_FIELDS`` in order; ``today`` is an ISO date."""
-    simple, due, declaration, interview, positive, required = row
-    return bool(
-        simple
-        and due is not None
-        and due[:10] >= today
-        and declaration
-        and interview == SuitabilityInterview.Outcome.SUITABLE
-        and positive >= required
-    )
-
-
-def is_cleared_map(
-    volunteer_ids: Iterable[int], today: datetime.date | None = None
-) -> dict[int, bool]:
-    """Whether each volunteer meets every screening requirement today (one query)."""
-    today = today or timezone.localdate()
-    rows = (
-        Volunteer.objects.filter(pk__in=list(volunteer_ids))
-        .annotate(**cleared_annotations(today))
-        .values_list("pk", *_CLEARED_FIELDS)
-    )
-    return {row[0]: _cleared(row[1:], today.isoformat()) for row in rows}
 
 
 _SETS = ("languages", "interests", "offers", "availability", "modes", "conflict_areas")
@@ -247,7 +130,7 @@ def volunteer_profiles(
             open_matches=Coalesce(Subquery(open_matches, output_field=IntegerField()), 0),
             birth=_text("date_of_birth"),
             **{f"{name}_text": _text(name) for name in _SETS},
-            **cleared_annotations(today, references=_references_required(branch_ids)),
+            cleared=ExpressionWrapper(screening.cleared_q(today), output_field=BooleanField()),
         )
         .values_list(
             "pk",
@@ -261,7 +144,7 @@ def volunteer_profiles(
             "capacity",
             "open_matches",
             *(f"{name}_text" for name in _SETS),
-            *_CLEARED_FIELDS,
+            "cleared",
         )
     )
     memo = _memo(iso_today, home_branch_id)
@@ -269,7 +152,7 @@ def volunteer_profiles(
     for row in _raw_rows(rows):
         profile = memo.get(row, _MISSING)
         if profile is _MISSING:
-            profile = memo[row] = _profile(row, today, iso_today, home_branch_id)
+            profile = memo[row] = _profile(row, today, home_branch_id)
         if profile is not None:
             profiles.append(profile)
     return profiles
@@ -311,7 +194,7 @@ def _decrypted_set(stored: str | None) -> frozenset[str]:
 
 
 def _profile(
-    row: tuple[Any, ...], today: datetime.date, iso_today: str, home_branch_id: int | None
+    row: tuple[Any, ...], today: datetime.date, home_branch_id: int | None
 ) -> engine.VolunteerProfile | None:
     """One volunteer's profile from a row of ``volunteer_profiles`` (None: not offered)."""
     (pk, branch_id, birth, municipality, district, lat, lon, travel, capacity, in_use) = row[:10]
@@ -335,7 +218,7 @@ def _profile(
         max_travel_km=float(travel),
         capacity_left=capacity - in_use,
         conflict_areas=_decrypted_set(conflicts),
-        eligible=_cleared(row[16:], iso_today),
+        eligible=bool(row[16]),
     )
 
 

@@ -90,20 +90,29 @@ def record_type_choices() -> list[tuple[str, Any]]:
     return sorted(choices, key=lambda choice: str(choice[1]).lower())
 
 
-def users_in_logs() -> models.QuerySet[User]:
-    """Users who appear in either log (one query)."""
-    actors = AuditEvent.objects.filter(actor__isnull=False).values("actor_id")
-    viewers = AccessEvent.objects.values("user_id")
-    # Only what the choice label needs: the encrypted phone would be decrypted for every row.
+def user_with_email(email: str) -> User | None:
+    """The user with exactly this e-mail address, ignoring case (one query), or None."""
     return (
-        User.objects.filter(models.Q(pk__in=actors) | models.Q(pk__in=viewers))
+        User.objects.filter(email__iexact=email.strip())
         .only("pk", "full_name", "email")
-        .order_by("full_name", "email")
+        .order_by("pk")
+        .first()
     )
 
 
-def organisations() -> models.QuerySet[Organisation]:
-    return Organisation.objects.order_by("name")
+def organisations_named(text: str) -> list[tuple[int, str]]:
+    """(id, name) of every organisation whose name contains `text`, ignoring case (also for
+    æ, ø and å, which SQLite's LIKE does not fold) and repeated spaces, sorted by name the
+    same way on every database. One query of ids and names (hundreds of short rows)."""
+    wanted = " ".join(text.split()).casefold()
+    if not wanted:
+        return []
+    found = [
+        (pk, name)
+        for pk, name in Organisation.objects.values_list("pk", "name")
+        if wanted in " ".join(name.split()).casefold()
+    ]
+    return sorted(found, key=lambda row: (row[1].casefold(), row[0]))
 
 
 def day_start(day: datetime.date) -> datetime.datetime:
@@ -114,7 +123,7 @@ def day_start(day: datetime.date) -> datetime.datetime:
 @dataclass(frozen=True)
 class Filters:
     user: User | None = None
-    organisation: Organisation | None = None
+    organisations: tuple[int, ...] | None = None  # None: any organisation
     object_type: str = ""
     object_id: str = ""
     date_from: datetime.date | None = None
@@ -124,8 +133,8 @@ class Filters:
 def _filter(queryset: models.QuerySet[Any], filters: Filters, user_field: str) -> Any:
     if filters.user is not None:
         queryset = queryset.filter(**{user_field: filters.user})
-    if filters.organisation is not None:
-        queryset = queryset.filter(organisation=filters.organisation)
+    if filters.organisations is not None:
+        queryset = queryset.filter(organisation_id__in=filters.organisations)
     if filters.object_type:
         queryset = queryset.filter(object_type=filters.object_type)
     if filters.object_id:

@@ -9,18 +9,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import User
+from ressursvenn.lib.text import CleanCharField
 from ressursvenn.lib.widgets import LongSelect
-from ressursvenn.organisations.models import Organisation
 from ressursvenn.reports import audit
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+# How many of the organisations a name search matched the page names.
+NAMED_ORGANISATIONS = 10
 
 
 def _date_field(label: Any) -> forms.DateField:
@@ -36,21 +33,31 @@ def _date_field(label: Any) -> forms.DateField:
 class AuditFilterForm(forms.Form):
     """Filters of the audit review; every field is optional."""
 
-    user = UserChoiceField(
-        label=_("Bruker"),
-        queryset=User.objects.none(),
+    # Typed, not chosen from a list: thousands of users and hundreds of organisations as
+    # <option>s made the page slow and long to scroll (and a screen reader's list endless).
+    email = forms.EmailField(
+        label=_("Brukerens e-postadresse"),
         required=False,
-        empty_label=_("Alle brukere"),
-        error_messages={"invalid_choice": _("Velg en bruker fra listen.")},
-        widget=LongSelect,
+        max_length=254,
+        help_text=_(
+            "Hele adressen, for eksempel kari@eksempel.no. Store og små bokstaver spiller "
+            "ingen rolle."
+        ),
+        error_messages={
+            "invalid": _("Skriv en gyldig e-postadresse, for eksempel kari@eksempel.no."),
+            "max_length": _("E-postadressen kan være høyst 254 tegn."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = CleanCharField(
         label=_("Organisasjon"),
-        queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("Alle organisasjoner"),
-        error_messages={"invalid_choice": _("Velg en organisasjon fra listen.")},
-        widget=LongSelect,
+        max_length=150,
+        help_text=_(
+            "Navnet eller en del av det, for eksempel «Narvik». Hendelser i alle "
+            "organisasjoner med et navn som passer, vises."
+        ),
+        error_messages={"max_length": _("Skriv høyst 150 tegn.")},
     )
     object_type = forms.ChoiceField(
         label=_("Type oppføring"),
@@ -70,8 +77,9 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = audit.users_in_logs()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = audit.organisations()  # type: ignore[attr-defined]
+        self.user: User | None = None
+        # (id, name) of the organisations the name search matched; None: no search.
+        self.organisations: list[tuple[int, str]] | None = None
         self.fields["object_type"].choices = [  # type: ignore[attr-defined]
             ("", _("Alle typer")),
             *audit.record_type_choices(),
@@ -88,6 +96,32 @@ class AuditFilterForm(forms.Form):
                 },
             )
         return day
+
+    def clean_email(self) -> str:
+        email: str = (self.cleaned_data.get("email") or "").strip()
+        if email:
+            self.user = audit.user_with_email(email)
+            if self.user is None:
+                raise forms.ValidationError(
+                    _("Ingen bruker har e-postadressen %(email)s. Sjekk at den er skrevet riktig."),
+                    params={"email": email},
+                )
+        return email
+
+    def clean_organisation(self) -> str:
+        text: str = (self.cleaned_data.get("organisation") or "").strip()
+        if text:
+            self.organisations = audit.organisations_named(text)
+            if not self.organisations:
+                raise forms.ValidationError(
+                    _("Ingen organisasjon har et navn som inneholder «%(text)s»."),
+                    params={"text": text},
+                )
+        return text
+
+    def named_organisations(self) -> list[str]:
+        """The first names the organisation search matched (for the note on the page)."""
+        return [name for _pk, name in (self.organisations or [])[:NAMED_ORGANISATIONS]]
 
     def clean_date_from(self) -> datetime.date | None:
         return self._in_range("date_from")
@@ -106,8 +140,12 @@ class AuditFilterForm(forms.Form):
         """The filters of a valid form."""
         data = self.cleaned_data
         return audit.Filters(
-            user=data.get("user"),
-            organisation=data.get("organisation"),
+            user=self.user,
+            organisations=(
+                tuple(pk for pk, _name in self.organisations)
+                if self.organisations is not None
+                else None
+            ),
             object_type=data.get("object_type") or "",
             object_id=(data.get("object_id") or "").strip(),
             date_from=data.get("date_from"),

@@ -107,9 +107,11 @@ def volunteer(
     **fields: Any,
 ) -> Any:
     """A volunteer of `branch`. `cleared` (default: True when approved) records every screening
-    requirement (certificate, course, declaration, suitable interview) as met today."""
+    requirement (certificate, course, declaration, suitable interview) as met today; her
+    `screening_valid_until` is stored from the rows, as the actions store it."""
     from django.utils import timezone
 
+    from ressursvenn.volunteers import screening
     from ressursvenn.volunteers.models import (
         ConfidentialityDeclaration,
         DeclarationText,
@@ -163,6 +165,9 @@ def volunteer(
         if status == Volunteer.Status.APPROVED:
             row.approved_on = today - datetime.timedelta(days=1)
         row.save(update_fields=["course_completed_on", "approved_on"])
+        # As the actions do (without these rows it stays NULL, as it should); a test that
+        # changes checklist rows directly calls `screening.refresh_valid_until` again.
+        screening.store_valid_until(row)
     return row
 
 

@@ -34,6 +34,7 @@ def test_the_deploy_examples_are_there() -> None:
         "ressursvenn-daily.service",
         "ressursvenn-daily.timer",
         "ressursvenn-web.service",
+        "ressursvenn-worker.service",
     ]
     assert (DEPLOY / "nginx" / "ressursvenn.conf").is_file()
 

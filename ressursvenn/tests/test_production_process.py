@@ -37,7 +37,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="true",
         STATIC_ROOT=str(tmp_path / "static"),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         WEB_CONCURRENCY="2",
         WEB_THREADS="2",
     )
@@ -64,6 +64,8 @@ def test_procfile_starts_gunicorn_with_the_config() -> None:
         "--bind",
         "0.0.0.0:${PORT:-8000}",
     ]
+    assert processes["worker"].split() == ["python", "manage.py", "run_worker"]
+    assert processes["clock"].split() == ["python", "manage.py", "run_daily_jobs", "--loop"]
     assert processes["release"].strip() == (
         "python manage.py migrate --noinput && python manage.py createcachetable"
     )

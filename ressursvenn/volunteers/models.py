@@ -126,6 +126,15 @@ class Volunteer(models.Model):
         blank=True,
         help_text=_("Siste fullførte opplæringskurs, satt fra oppmøtet."),
     )
+    # Derived, never typed: the last day on which every screening requirement that can lapse
+    # still holds (the earlier of the latest police certificate's renewal day and the course's
+    # validity), NULL when a requirement is not met at all. Recomputed from the checklist rows by
+    # every action that changes them (`screening.refresh_valid_until`), so the matching
+    # adapter reads one indexed column instead of a subquery per requirement. The age rule is
+    # not in it (it only ever becomes true): the adapter checks `date_of_birth` itself.
+    screening_valid_until = models.DateField(
+        _("alle krav oppfylt til"), null=True, blank=True, editable=False
+    )
     imported = models.BooleanField(_("importert"), default=False)
     # The one-time token of the public application form that created the row: a second
     # submit of the same form finds it and stores nothing (volunteers.actions.application).
@@ -143,6 +152,9 @@ class Volunteer(models.Model):
         indexes = [
             models.Index(fields=["branch", "status", "applied_at"], name="volunteer_pipeline"),
             models.Index(fields=["branch", "status", "full_name"], name="volunteer_by_name"),
+            models.Index(
+                fields=["branch", "status", "screening_valid_until"], name="volunteer_cleared"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,12 +9,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.demo.management.commands.seed_scale import (
     FULL_SCALE,
     HEAVY_MATCH_SHARE,
+    LOGIN_DEVICE,
+    NATIONAL_OFFICE,
+    SCALE_PASSWORD,
+    STRESS_BRANCH,
+    login_totp_key,
     scaled,
 )
 from ressursvenn.followup.models import (
@@ -29,6 +37,7 @@ from ressursvenn.followup.models import (
     SocialEvent,
 )
 from ressursvenn.followup.schedule import due_dates
+from ressursvenn.lib.models import AccessEvent, AuditEvent
 from ressursvenn.matching.models import Match
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.participants.models import Referral
@@ -175,4 +184,67 @@ def test_refuses_in_production(settings: Any) -> None:
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         run("--scale", "0.001")
+    assert not Organisation.objects.exists()
+
+
+def test_stress_cases_add_the_benchmarks_worst_cases() -> None:
+    output = run("--scale", "0.01", "--stress")
+    assert "stress volunteers 200, stress women 5, extra leaders 12, log events 1,000" in output
+    big = Organisation.objects.get(name=STRESS_BRANCH)
+    volunteers = Volunteer.objects.filter(branch=big)
+    assert volunteers.count() == 200
+    assert set(volunteers.values_list("status", flat=True)) == {Volunteer.Status.APPROVED}
+    for volunteer in screening.with_checklist(volunteers):
+        assert screening.is_cleared(volunteer), screening.missing(volunteer)
+    assert Referral.objects.waiting().filter(branch=big).count() == 5
+    assert Cooperation.objects.filter(branch=big).count() == 1
+    national = Organisation.objects.get(kind=Organisation.Kind.NATIONAL)
+    assert national.name == NATIONAL_OFFICE
+    assert Membership.objects.filter(role=Role.NATIONAL_COORDINATOR).count() == 1
+    branches = Organisation.objects.filter(kind=Organisation.Kind.BRANCH).exclude(pk=big.pk)
+    for branch in branches:
+        assert branch.memberships.filter(role=Role.GROUP_LEADER).count() == 3
+    assert AuditEvent.objects.count() == 500
+    assert AccessEvent.objects.count() == 500
+
+
+def test_logins_get_the_known_password_and_authenticator() -> None:
+    output = run("--scale", "0.01", "--stress", "--logins", "3")
+    assert "logins 8" in output
+    devices = TOTPDevice.objects.filter(name=LOGIN_DEVICE).select_related("user")
+    users = {device.user for device in devices}
+    assert users == {user for user in User.objects.all() if user.has_usable_password()}
+    roles = Membership.objects.filter(user__in=users).values_list("role", flat=True)
+    assert sorted(roles) == sorted(
+        [Role.GROUP_LEADER] * 3
+        + [Role.VOLUNTEER] * 3
+        + [Role.CRISIS_STAFF, Role.NATIONAL_COORDINATOR]
+    )
+    for device in devices:
+        assert device.key == login_totp_key(device.user.email)
+        assert device.user.check_password(SCALE_PASSWORD)
+    volunteers = [u for u in users if u.memberships.filter(role=Role.VOLUNTEER).exists()]
+    for user in volunteers:
+        assert Match.objects.filter(volunteer__user=user, status=Match.Status.ACTIVE).exists()
+
+
+def test_a_login_user_passes_the_real_login_and_second_factor() -> None:
+    run("--scale", "0.01", "--logins", "1")
+    device = TOTPDevice.objects.select_related("user").get(
+        name=LOGIN_DEVICE, user__memberships__role=Role.GROUP_LEADER
+    )
+    client = Client()
+    email = device.user.email
+    answer = client.post("/logg-inn/", {"email": email, "password": SCALE_PASSWORD})
+    assert (answer.status_code, answer["Location"]) == (302, "/logg-inn/kode/")
+    key = bytes.fromhex(login_totp_key(email))
+    code = f"{TOTP(key).token():06d}"
+    answer = client.post("/logg-inn/kode/", {"token": code})
+    assert (answer.status_code, answer["Location"]) == (302, "/")
+    assert client.get("/").status_code == 200
+
+
+def test_refuses_negative_logins() -> None:
+    with pytest.raises(CommandError, match="--logins"):
+        run("--scale", "0.001", "--logins", "-1")
     assert not Organisation.objects.exists()

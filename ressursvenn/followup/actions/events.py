@@ -228,13 +228,8 @@ def cancel_event(event: SocialEvent, *, by: Any) -> SocialEvent:
         }
     )
     link = settings.SITE_URL + reverse("followup:event_detail", args=[event.pk])
-
-    def send() -> None:
-        for address in addresses:
-            send_discreet(address, CANCELLED_TEMPLATE, {"link": link})
-
-    if addresses:
-        transaction.on_commit(send)
+    for address in addresses:  # queued in this transaction (django-mailer)
+        send_discreet(address, CANCELLED_TEMPLATE, {"link": link})
     return event
 
 

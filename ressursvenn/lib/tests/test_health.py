@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from unittest import mock
 
@@ -90,3 +91,33 @@ def test_a_signed_in_user_without_second_factor_gets_ok(world: World, path: str)
 def test_only_get_and_head(client: Client, db: Any, path: str) -> None:
     assert client.head(path).status_code == 200
     assert client.post(path).status_code == 405
+
+
+def test_readyz_logs_the_age_of_an_old_queued_e_mail(
+    client: Client, db: Any, settings: Any, caplog: Any
+) -> None:
+    from django.utils import timezone
+    from mailer.models import Message
+
+    settings.EMAIL_BACKEND = "ressursvenn.lib.mailqueue.QueueBackend"
+    settings.MAIL_QUEUE_WARN_SECONDS = 600
+    from ressursvenn.lib.mail import send_discreet
+
+    send_discreet("nora@example.no", "new_role", {})
+    assert client.get(READY).content == b"ok"
+    assert [r.message for r in caplog.records if "queued" in r.message] == []
+    Message.objects.update(when_added=timezone.now() - datetime.timedelta(seconds=900))
+    response = client.get(READY)
+    # A stopped worker does not take the web process out of the pool: it is logged.
+    assert (response.status_code, response.content) == (200, b"ok")
+    warnings = [r.getMessage() for r in caplog.records if "queued" in r.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("readyz: the oldest queued e-mail has waited 90")
+
+
+def test_readyz_is_not_ok_when_the_queue_table_fails(client: Client, db: Any) -> None:
+    with mock.patch(
+        "ressursvenn.lib.mailqueue.oldest_queued_age", side_effect=OperationalError("gone")
+    ):
+        response = client.get(READY)
+    assert (response.status_code, response.content) == (503, b"not ok")

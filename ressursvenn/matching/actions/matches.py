@@ -185,10 +185,9 @@ def cancel_pending_meeting(match: Match, *, by: Any) -> None:
     )
     if meeting.starts_at > timezone.now():
         addresses = recipients(match)
-        transaction.on_commit(
-            lambda: calendar.send_invitations(
-                addresses, meeting, template="meeting_cancelled", method=calendar.CANCEL
-            )
+        # Queued in this transaction (django-mailer): a rolled-back cancel sends nothing.
+        calendar.send_invitations(
+            addresses, meeting, template="meeting_cancelled", method=calendar.CANCEL
         )
 
 

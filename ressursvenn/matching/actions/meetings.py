@@ -168,9 +168,9 @@ def plan_meeting(
             organisation=match.branch,
         )
     addresses = recipients(match)
-    planned = meeting
     template = "meeting_moved" if moved else "meeting_planned"
-    transaction.on_commit(lambda: calendar.send_invitations(addresses, planned, template=template))
+    # Queued in this transaction (django-mailer): a rolled-back plan sends nothing.
+    calendar.send_invitations(addresses, meeting, template=template)
     return meeting
 
 

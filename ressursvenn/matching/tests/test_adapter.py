@@ -119,7 +119,7 @@ def test_eligibility_equals_the_screening_checklist(world: Any, spoil: str) -> N
     elif spoil == "no_declaration":
         row.declarations.all().delete()
     elif spoil == "references_missing":
-        assert adapter.is_cleared_map([row.pk]) == {row.pk: True}
+        assert _profiles(world.branch)[row.pk].eligible is True
         BranchPolicy.objects.create(branch=world.branch, references_required=1)
         Reference.objects.create(
             volunteer=good,
@@ -135,6 +135,8 @@ def test_eligibility_equals_the_screening_checklist(world: Any, spoil: str) -> N
             is_positive=False,
             recorded_by=world.leader,
         )
+    # The rows were changed behind the actions' back: store the value again, as they do.
+    screening.refresh_valid_until([good.pk, row.pk])
     profiles = _profiles(world.branch)
     rows = screening.with_checklist(Volunteer.objects.filter(pk__in=[good.pk, row.pk]))
     expected = {v.pk: screening.is_cleared(v, today) for v in rows}
@@ -150,6 +152,7 @@ def test_cleared_on_the_last_valid_day_of_a_course_and_age(world: Any) -> None:
         date_of_birth=screening.add_years(today, -25),
     )
     PoliceCertificate.objects.filter(volunteer=row).update(renewal_due_on=today)
+    screening.refresh_valid_until([row.pk])
     v = screening.with_checklist(Volunteer.objects.filter(pk=row.pk)).get()
     assert screening.is_cleared(v, today) is True
     assert _profiles(world.branch)[row.pk].eligible is True
@@ -244,7 +247,7 @@ def test_profiles_take_the_same_queries_for_one_and_many(world: Any) -> None:
         row = factories.volunteer(world.branch)
         referral = factories.referral(world.centre, world.branch, status="matched")
         factories.match(referral, row, status=Match.Status.ACTIVE)
-    assert count() == one == 2  # the branch policies (references?) and the volunteers
+    assert count() == one == 1  # the volunteers, with the stored screening verdict
 
 
 @pytest.mark.parametrize("prefetched", [True, False])
@@ -269,3 +272,152 @@ def test_earlier_declined_or_cancelled_matches_become_a_hard_rule(
     assert adapter.rule_text(engine.EARLIER_PROPOSAL) == (
         "Har hatt et forslag for henne som ble avslått eller avbrutt"
     )
+
+
+def _variety(world: Any) -> list[Volunteer]:
+    """Volunteers covering every way each requirement can hold, fail or lapse, in two
+    branches (one requires two good references)."""
+    import random
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    BranchPolicy.objects.create(branch=world.other_branch, references_required=2)
+    # (values that hold, values that do not), per requirement
+    axes = [
+        (["never", "due_today", "due_soon"], ["none", "due_yesterday", "latest_expired"]),
+        (["fresh", "last_day", "lapses_soon"], ["none", "lapsed"]),
+        (["suitable", "suitable_after_another"], ["none", "not_suitable", "another_last"]),
+        (["none", "turns_25_today"], ["no_declaration", "not_woman", "too_young"]),
+        ([0, 3], [1, 2]),  # references: 0 in a branch requiring none, else 3 (2 good)
+    ]
+    rng = random.Random(10)
+    # Every single failure on its own, then random mixes that are often all good.
+    chosen = [
+        tuple(bad if i == k else holds[0] for i, (holds, _bad) in enumerate(axes))
+        for k, (_holds, bads) in enumerate(axes)
+        for bad in bads
+    ]
+    chosen += [
+        tuple(rng.choice(holds if rng.random() < 0.7 else holds + bads) for holds, bads in axes)
+        for _ in range(60)
+    ]
+    rows = []
+    for n, (certificate, course, interview, extra, good) in enumerate(chosen):
+        branch = world.other_branch if good else world.branch
+        row = factories.volunteer(branch, email=f"v{n}@example.no")
+        if certificate == "none":
+            row.police_certificates.all().delete()
+        else:
+            due = {
+                "never": None,
+                "due_today": today,
+                "due_yesterday": today - day,
+                "due_soon": today + 10 * day,
+                "latest_expired": today - 2 * day,
+            }[certificate]
+            row.police_certificates.update(renewal_due_on=due)
+            if certificate == "latest_expired":
+                PoliceCertificate.objects.create(
+                    volunteer=row,
+                    kind=PoliceCertificate.Kind.ORDINARY,
+                    issued_on=today - 900 * day,
+                    seen_on=today - 800 * day,
+                    seen_by=world.leader,
+                    renewal_due_on=today + 300 * day,
+                )
+        completed = {
+            "none": None,
+            "fresh": today - 15 * day,
+            "last_day": screening.add_years(today, -3),
+            "lapsed": screening.add_years(today, -3) - day,
+            "lapses_soon": screening.add_years(today, -3) + 5 * day,
+        }[course]
+        born = row.date_of_birth
+        if extra == "too_young":
+            born = screening.add_years(today, -25) + day
+        elif extra == "turns_25_today":
+            born = screening.add_years(today, -25)
+        Volunteer.objects.filter(pk=row.pk).update(
+            course_completed_on=completed,
+            date_of_birth=born,
+            self_declared_woman=extra != "not_woman",
+        )
+        if extra == "no_declaration":
+            row.declarations.all().delete()
+        if interview == "none":
+            row.interviews.all().delete()
+        elif interview != "suitable":
+            later = {
+                "not_suitable": SuitabilityInterview.Outcome.NOT_SUITABLE,
+                "suitable_after_another": SuitabilityInterview.Outcome.SUITABLE,
+                "another_last": SuitabilityInterview.Outcome.ANOTHER,
+            }[interview]
+            if interview == "suitable_after_another":
+                row.interviews.update(outcome=SuitabilityInterview.Outcome.ANOTHER)
+            SuitabilityInterview.objects.create(
+                volunteer=row, held_on=today, interviewer=world.leader, outcome=later
+            )
+        for k in range(good):
+            Reference.objects.create(
+                volunteer=row,
+                name=f"Ref {k}",
+                contacted_on=today,
+                is_positive=k != 1,  # the second is not a good one
+                recorded_by=world.leader,
+            )
+        rows.append(row)
+    assert screening.refresh_valid_until(v.pk for v in rows) > 0
+    return rows
+
+
+def test_stored_screening_equals_the_checklist_on_every_day(world: Any) -> None:
+    """The stored value (what the adapter reads) against the checklist, over many volunteers
+    and days. (Before the correlated subqueries it replaced were deleted, this test compared
+    all three and they agreed.)"""
+    rows = _variety(world)
+    ids = [v.pk for v in rows]
+    today = timezone.localdate()
+    checked = list(screening.with_checklist(Volunteer.objects.filter(pk__in=ids)))
+    cleared_on = []
+    for offset in (-400, -1, 0, 1, 5, 6, 10, 11, 400):
+        day = today + datetime.timedelta(days=offset)
+        stored = set(
+            Volunteer.objects.filter(pk__in=ids)
+            .filter(screening.cleared_q(day))
+            .values_list("pk", flat=True)
+        )
+        checklist = {v.pk: screening.is_cleared(v, day) for v in checked}
+        assert {pk: pk in stored for pk in ids} == checklist
+        cleared_on.append(len(stored))
+    assert cleared_on == [16, 15, 22, 11, 11, 6, 6, 2, 2]
+    assert [v.screening_valid_until for v in checked] == [screening.valid_until(v) for v in checked]
+
+
+def test_the_adapter_reads_the_stored_value(world: Any) -> None:
+    rows = _variety(world)
+    Volunteer.objects.filter(pk__in=[v.pk for v in rows]).update(status="approved")
+    checked = screening.with_checklist(Volunteer.objects.filter(pk__in=[v.pk for v in rows]))
+    expected = {v.pk: screening.is_cleared(v) for v in checked}
+    profiles = {
+        **_profiles(world.branch),
+        **_profiles(world.other_branch),
+    }
+    assert {pk: profiles[pk].eligible for pk in expected} == expected
+
+
+def test_a_changed_row_gives_a_new_profile_and_coordinates_stay_exact(world: Any) -> None:
+    """A memoised profile is reused only for an identical row, and the municipality centre comes
+    back as the very same float (not a 15-digit text rendering of it)."""
+    from ressursvenn.organisations.models import Municipality
+
+    row = factories.volunteer(world.branch, interests=["hiking"], district_id=None)
+    Municipality.objects.filter(pk=row.municipality_id).update(
+        lat=59.912730000000003, lon=0.1 + 0.2
+    )
+    first = _profiles(world.branch)[row.pk]
+    assert (first.interests, first.district) == (frozenset({"hiking"}), None)
+    assert first.location == (59.912730000000003, 0.1 + 0.2)
+    Volunteer.objects.filter(pk=row.pk).update(interests=["knitting"], district_id="030102")
+    again = _profiles(world.branch)[row.pk]
+    assert (again.interests, again.district) == (frozenset({"knitting"}), "030102")
+    assert again.location == (59.912730000000003, 0.1 + 0.2)

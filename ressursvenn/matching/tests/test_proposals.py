@@ -17,6 +17,7 @@ from ressursvenn.matching.actions.proposals import answer_proposal, propose_matc
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
 from ressursvenn.tests import factories
+from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.models import PoliceCertificate
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def test_refused_when_not_cleared(world: Any) -> None:
     PoliceCertificate.objects.filter(volunteer=volunteer).update(
         renewal_due_on=timezone.localdate() - datetime.timedelta(days=1)
     )
+    screening.refresh_valid_until([volunteer.pk])  # written past the actions
     _refused(
         _referral(world),
         volunteer,

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from mailer.models import Message
 
 from ressursvenn.accounts.models import Role
 from ressursvenn.conftest import World
@@ -68,6 +69,7 @@ def _state(referral: Referral) -> tuple[Any, ...]:
         referral.consent_withdrawn_at,
         AuditEvent.objects.count(),
         len(mail.outbox),
+        Message.objects.count(),  # the queue, when a test uses the mail_queue fixture
     )
 
 
@@ -567,7 +569,9 @@ def test_withdrawing_consent_of_an_active_match_ends_it_today(world: World) -> N
     assert _cancellations() == []
 
 
-def test_a_failing_hook_rolls_the_withdrawal_back(world: World, monkeypatch: Any) -> None:
+def test_a_failing_hook_rolls_the_withdrawal_back(
+    world: World, monkeypatch: Any, mail_queue: Any
+) -> None:
     from ressursvenn.participants import hooks
 
     def broken(referral: Referral, *, by: Any, reason: str) -> None:

@@ -16,7 +16,9 @@ from ressursvenn.conftest import World
 from ressursvenn.lib.audit import record_access, record_change
 from ressursvenn.lib.audit_codes import AuditAction
 from ressursvenn.lib.models import AccessEvent, AuditEvent
+from ressursvenn.reports import audit
 from ressursvenn.reports.audit import OSLO
+from ressursvenn.tests import factories
 from ressursvenn.tests.factories import UserFactory, referral
 
 URL = reverse("reports:audit")
@@ -123,28 +125,74 @@ def test_post_is_not_allowed(world: World, as_user: Any) -> None:
     assert as_user(world.coordinator).post(URL, {}).status_code == 405
 
 
-def test_filter_by_user(world: World, events: dict[str, Any], as_user: Any) -> None:
+def test_filter_by_user_email(world: World, events: dict[str, Any], as_user: Any) -> None:
     client = as_user(world.coordinator)
-    assert _shown(client, user=world.leader.pk) == {events["b"].pk, events["c"].pk}
-    assert _shown(client, user=world.coordinator.pk) == {events["a"].pk}
-    assert _shown(client, logg="innsyn", user=world.other_staff.pk) == {events["v2"].pk}
+    assert _shown(client, email=world.leader.email) == {events["b"].pk, events["c"].pk}
+    assert _shown(client, email=f"  {world.coordinator.email.upper()} ") == {events["a"].pk}
+    assert _shown(client, logg="innsyn", email=world.other_staff.email) == {events["v2"].pk}
+    assert _shown(client, email=world.volunteer.email) == set()  # a user with no changes
 
 
-def test_user_choices_are_the_users_in_the_logs(
+def test_unknown_email_gives_a_message_and_no_rows(
     world: World, events: dict[str, Any], as_user: Any
 ) -> None:
-    response = as_user(world.coordinator).get(URL)
-    choices = {
-        value.value for value, _label in response.context["form"].fields["user"].choices if value
-    }
-    assert choices == {world.coordinator.pk, world.leader.pk, world.other_staff.pk}
+    response = as_user(world.coordinator).get(URL, {"email": "ingen@example.no"})
+    assert response.status_code == 200
+    message = "Ingen bruker har e-postadressen ingen@example.no. Sjekk at den er skrevet riktig."
+    assert response.context["form"].errors["email"] == [message]
+    body = response.content.decode()
+    assert message in body
+    assert 'id="id_email_error"' in body
+    assert response.context["rows"] == []
+    assert "<table" not in body
 
 
-def test_filter_by_organisation(world: World, events: dict[str, Any], as_user: Any) -> None:
+def test_the_filters_render_no_list_of_users_or_organisations(
+    world: World, events: dict[str, Any], as_user: Any
+) -> None:
+    body = as_user(world.coordinator).get(URL).content.decode()
+    assert body.count("<option") == len(audit.record_type_choices()) + 1  # record types only
+    assert '<label class="ds-label" for="id_email">Brukerens e-postadresse</label>' in body
+    assert 'aria-describedby="id_email_helptext"' in body
+    assert 'aria-describedby="id_organisation_helptext"' in body
+
+
+def test_filter_by_organisation_name(world: World, events: dict[str, Any], as_user: Any) -> None:
     client = as_user(world.coordinator)
-    assert _shown(client, organisation=world.branch.pk) == {events["b"].pk}
-    assert _shown(client, organisation=world.national.pk) == set()
-    assert _shown(client, logg="innsyn", organisation=world.branch.pk) == {events["v1"].pk}
+    assert _shown(client, organisation=world.branch.name) == {events["b"].pk}
+    assert _shown(client, organisation="oslo  SANITETS") == {events["b"].pk}
+    assert _shown(client, organisation=world.national.name) == set()
+    assert _shown(client, logg="innsyn", organisation=world.branch.name) == {events["v1"].pk}
+    # A part of a name: every organisation it matches, and the page says which.
+    response = as_user(world.coordinator).get(URL, {"organisation": "oslo"})
+    assert {e.pk for e in response.context["page"].object_list} == {
+        events["a"].pk,
+        events["b"].pk,
+    }
+    body = response.content.decode()
+    assert (
+        "Navnet passer 2 organisasjoner, og hendelsene i alle vises: "
+        "Oslo krisesenter, Oslo Sanitetsforening." in body
+    )
+
+
+def test_organisation_names_with_norwegian_letters_ignore_case(world: World, as_user: Any) -> None:
+    tromso = factories.branch("Tromsø Sanitetsforening", "5501")
+    event = record_change(
+        tromso, by=world.coordinator, action="organisation.update", organisation=tromso
+    )
+    assert _shown(as_user(world.coordinator), organisation="TROMSØ") == {event.pk}
+
+
+def test_unknown_organisation_gives_a_message_and_no_rows(
+    world: World, events: dict[str, Any], as_user: Any
+) -> None:
+    response = as_user(world.coordinator).get(URL, {"organisation": "Bodø"})
+    assert response.status_code == 200
+    message = "Ingen organisasjon har et navn som inneholder «Bodø»."
+    assert response.context["form"].errors["organisation"] == [message]
+    assert message in response.content.decode()
+    assert response.context["rows"] == []
 
 
 def test_filter_by_record(world: World, events: dict[str, Any], as_user: Any) -> None:
@@ -185,9 +233,7 @@ def test_date_boundaries_are_oslo_days(world: World, events: dict[str, Any], as_
 
 def test_filters_combine(world: World, events: dict[str, Any], as_user: Any) -> None:
     client = as_user(world.coordinator)
-    shown = _shown(
-        client, user=world.leader.pk, organisation=world.other_branch.pk, date_from="2025-03-15"
-    )
+    shown = _shown(client, email=world.leader.email, organisation="Narvik", date_from="2025-03-15")
     assert shown == {events["c"].pk}
 
 
@@ -230,10 +276,12 @@ def test_bad_dates_give_a_message_and_no_list(
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"user": "abc"}, "user"),
-        ({"user": "99999999"}, "user"),
-        ({"user": "99999999999999999999999"}, "user"),
+        ({"email": "abc"}, "email"),
+        ({"email": "ingen@example.no"}, "email"),
+        ({"email": "a" * 250 + "@example.no"}, "email"),
+        ({"email": "x' OR 1=1 --@example.no"}, "email"),
         ({"organisation": "999999"}, "organisation"),
+        ({"organisation": "x" * 151}, "organisation"),
         ({"organisation": "x' OR 1=1 --"}, "organisation"),
         ({"object_type": "auth.nope"}, "object_type"),
         ({"object_id": "1" * 65}, "object_id"),
@@ -273,18 +321,20 @@ def test_pagination_fifty_per_page_by_position(world: World, as_user: Any) -> No
     for _ in range(51):
         record_change(world.leader, by=world.coordinator, action="user.activate")
     client = as_user(world.coordinator)
-    first = client.get(URL, {"user": world.coordinator.pk})
+    first = client.get(URL, {"email": world.coordinator.email})
     assert len(first.context["rows"]) == 50
     page = first.context["page"]
     assert (page.newer, page.older is not None) == (None, True)
     body = first.content.decode()
     assert "Eldre hendelser" in body
     assert "Nyere hendelser" not in body
-    assert f"user={world.coordinator.pk}" in body  # the filter is kept in the page links
-    second = client.get(URL, {"user": world.coordinator.pk, "eldre": page.older})
+    assert "email=" in body  # the filter is kept in the page links
+    second = client.get(URL, {"email": world.coordinator.email, "eldre": page.older})
     assert len(second.context["rows"]) == 1
     assert second.context["page"].older is None
-    back = client.get(URL, {"user": world.coordinator.pk, "nyere": second.context["page"].newer})
+    back = client.get(
+        URL, {"email": world.coordinator.email, "nyere": second.context["page"].newer}
+    )
     assert [row.at for row in back.context["rows"]] == [row.at for row in first.context["rows"]]
 
 
@@ -296,11 +346,17 @@ def _queries(client: Any, params: dict[str, str]) -> int:
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"logg": "innsyn"}, {"organisation": "1", "date_from": "2020-01-01"}]
+    "params",
+    [
+        {},
+        {"logg": "innsyn"},
+        {"organisation": "Oslo Sanitetsforening", "date_from": "2020-01-01"},
+        {"email": "gro@example.no"},
+    ],
 )
 def test_query_count_is_constant(world: World, as_user: Any, params: dict[str, str]) -> None:
-    if "organisation" in params:
-        params = {**params, "organisation": str(world.branch.pk)}
+    if "email" in params:
+        params = {**params, "email": world.leader.email}
     users = [world.leader, world.staff, world.volunteer, world.other_leader, world.other_staff]
     organisations = [world.branch, world.centre, world.other_branch, world.other_centre]
 

@@ -46,6 +46,19 @@ def test_audit_page_shows_words_and_flags_new_access(
     assert "organisation.update" not in page.content()
     assert_no_axe_violations(page, where="audit page")
 
+    # The filters are typed (no list of every user and organisation); an unknown address says so.
+    page.get_by_label("Brukerens e-postadresse").fill(world.coordinator.email.upper())
+    page.get_by_label("Organisasjon", exact=True).fill("oslo sanitets")
+    page.get_by_role("button", name="Vis").click()
+    expect(page.locator("table")).to_contain_text("Organisasjon endret")
+    page.get_by_label("Brukerens e-postadresse").fill("ingen@example.no")
+    page.get_by_role("button", name="Vis").click()
+    expect(page.locator("#id_email_error")).to_contain_text(
+        "Ingen bruker har e-postadressen ingen@example.no."
+    )
+    expect(page.locator("table")).to_have_count(0)
+    assert_no_axe_violations(page, where="audit page, unknown e-mail")
+
     phone_page.context.add_cookies(page.context.cookies())  # type: ignore[arg-type]
     phone_page.goto(f"{live_server.url}/rapporter/revisjon/")
     expect(phone_page.locator("h1")).to_be_visible()

@@ -199,15 +199,10 @@ def submit_application(
                 fields=AUDITED_FIELDS,
                 organisation=branch,
             )
-            applicant = volunteer.email
-            leaders = _group_leader_addresses(branch)
-
-            def notify() -> None:
-                send_discreet(applicant, "volunteer_application_received", {})
-                for address in leaders:
-                    send_discreet(address, "volunteer_application_task", {})
-
-            transaction.on_commit(notify)
+            # Queued in this transaction (django-mailer): a failed submit sends nothing.
+            send_discreet(volunteer.email, "volunteer_application_received", {})
+            for address in _group_leader_addresses(branch):
+                send_discreet(address, "volunteer_application_task", {})
     except IntegrityError:
         # The same token was stored by a parallel submit of the same form a moment ago.
         earlier = Volunteer.objects.filter(application_token=token).first() if token else None

@@ -3,7 +3,8 @@
 Completion of a course is a fact derived from attendance: an enrolment is completed when every
 mandatory session of the course was attended, on the date of the last mandatory session. The
 volunteer's `course_completed_on` (read by the screening checklist) is the latest completion;
-both are updated in the same transaction as the attendance that changed them.
+both, and her stored `screening_valid_until`, are updated in the same transaction as the
+attendance that changed them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ressursvenn.accounts.models import Role
 from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import record_change, record_creation
 from ressursvenn.organisations.models import Organisation
+from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.models import (
     Attendance,
     Course,
@@ -414,6 +416,7 @@ def _update_volunteer_completion(
         return
     volunteer.course_completed_on = value
     volunteer.save(update_fields=["course_completed_on"])
+    screening.store_valid_until(volunteer)
     record_change(
         volunteer,
         by=by,

@@ -204,8 +204,9 @@ def approve_volunteer(
 ) -> Volunteer:
     """Screening → approved, only when every screening requirement holds today.
 
-    Side effects: sets status, `approved_on` (today) and `status_changed_at`; writes the audit
-    trail. Refused, changing nothing, with the list of what is missing.
+    Side effects: sets status, `approved_on` (today), `status_changed_at` and the stored
+    `screening_valid_until`; writes the audit trail. Refused, changing nothing, with the list
+    of what is missing.
     """
     require(by, PERMISSION, volunteer)
     row = _locked(volunteer, expected_status)
@@ -222,6 +223,9 @@ def approve_volunteer(
             % {"missing": ", ".join(str(item.title) for item in missing)}
         )
     row = _move(row, by=by, transition="approve")
+    # The checklist was just read from the rows: store its verdict too, so that a value
+    # left stale by a write outside the actions is right from her first day as a volunteer.
+    _refresh(row, volunteer)
     row.approved_on = timezone.localdate()
     row.save(update_fields=["approved_on"])
     record_change(
@@ -367,6 +371,11 @@ def _recording(volunteer: Volunteer, by: User) -> Volunteer:
     return row
 
 
+def _refresh(row: Volunteer, volunteer: Volunteer) -> None:
+    """A checklist row changed: store her `screening_valid_until` again (row locked)."""
+    volunteer.screening_valid_until = screening.store_valid_until(row)
+
+
 def _not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("Datoen kan ikke være fram i tid.")})
@@ -404,8 +413,9 @@ def record_police_certificate(
     """Record that the leader saw a police certificate (never the document itself).
 
     Side effects: creates the record with `seen_by` = the leader and the renewal date from the
-    settings; audit trail. Refused when dates are in the future, issued after seen, the
-    certificate was too old when seen, or the same certificate is recorded already.
+    settings; stores her `screening_valid_until` again; audit trail. Refused when dates are in
+    the future, issued after seen, the certificate was too old when seen, or the same
+    certificate is recorded already.
     """
     row = _recording(volunteer, by)
     validate_certificate_dates(issued_on, seen_on)
@@ -426,6 +436,7 @@ def record_police_certificate(
         fields=["volunteer", "kind", "issued_on", "seen_on", "seen_by", "renewal_due_on"],
         organisation=row.branch,
     )
+    _refresh(row, volunteer)
     return certificate
 
 
@@ -449,7 +460,8 @@ def record_interview(
 ) -> SuitabilityInterview:
     """Record a suitability interview; the latest one counts for the checklist.
 
-    Side effects: creates the interview (notes encrypted at rest); audit trail (notes masked).
+    Side effects: creates the interview (notes encrypted at rest); stores her
+    `screening_valid_until` again; audit trail (notes masked).
     Refused for a future date, an interviewer who is not a group leader of the branch, or the
     same interview recorded twice.
     """
@@ -475,6 +487,7 @@ def record_interview(
         fields=["volunteer", "held_on", "interviewer", "outcome", "notes"],
         organisation=row.branch,
     )
+    _refresh(row, volunteer)
     return interview
 
 
@@ -491,7 +504,8 @@ def record_reference(
 ) -> Reference:
     """Record a reference the branch contacted.
 
-    Side effects: creates the reference (name and notes encrypted); audit trail (masked).
+    Side effects: creates the reference (name and notes encrypted); stores her
+    `screening_valid_until` again; audit trail (masked).
     Refused for a future date or the same reference on the same day twice.
     """
     row = _recording(volunteer, by)
@@ -516,6 +530,7 @@ def record_reference(
         fields=["volunteer", "name", "relation", "contacted_on", "is_positive", "notes"],
         organisation=row.branch,
     )
+    _refresh(row, volunteer)
     return reference
 
 
@@ -525,7 +540,8 @@ def record_paper_declaration(
 ) -> ConfidentialityDeclaration:
     """Record a confidentiality declaration she signed on paper.
 
-    Side effects: creates the declaration (method paper, recorded by the leader); audit trail.
+    Side effects: creates the declaration (method paper, recorded by the leader); stores her
+    `screening_valid_until` again; audit trail.
     Refused for a future date, a date before the text was published, or a text she signed.
     """
     row = _recording(volunteer, by)
@@ -550,4 +566,5 @@ def record_paper_declaration(
         fields=["volunteer", "text", "method", "signed_on", "recorded_by"],
         organisation=row.branch,
     )
+    _refresh(row, volunteer)
     return declaration

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ressursvenn.lib.access import require
 from ressursvenn.lib.audit import diff, record_change, record_creation, snapshot
+from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.models import ConfidentialityDeclaration, DeclarationText, Volunteer
 
 # The profile fields she may edit herself (capacity, status and screening are the branch's).
@@ -69,9 +70,10 @@ def sign_declaration(
     """The volunteer signs the current confidentiality declaration in the app.
 
     Side effects: creates a ConfidentialityDeclaration (method in_app, signed today, recorded by
-    her own user) and writes the audit trail. Refused when the text is not the current version
-    (the page was stale), when she has already signed this version (a double submit: nothing new
-    is written), and once she has ended, been rejected or withdrawn.
+    her own user), stores her `screening_valid_until` again and writes the audit trail. Refused
+    when the text is not the current version (the page was stale), when she has already signed
+    this version (a double submit: nothing new is written), and once she has ended, been
+    rejected or withdrawn.
     """
     require(by, "volunteers.sign_declaration", volunteer)
     row = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -107,4 +109,5 @@ def sign_declaration(
         fields=["volunteer_id", "text_id", "method", "signed_on"],
         organisation=row.branch,
     )
+    volunteer.screening_valid_until = screening.store_valid_until(row)
     return declaration

@@ -1,18 +1,27 @@
-"""`manage.py seed_scale [--scale F] [--force] [--seed N]`: national-scale data (DESIGN.md §9).
+"""`manage.py seed_scale [--scale F] [--force] [--seed N] [--stress] [--logins N]`: national-scale
+data (DESIGN.md §9).
 
 650 branches, 43 crisis centres, 20,000 volunteers, 10,000 referrals and 8,000 matches at
 `--scale 1`, written with `bulk_create` in one transaction. For benchmarks and load tests on a
 development machine only: refuses in production, and on a database that holds organisations
-unless `--force`. The people have no login (unusable passwords, no authenticator) and no audit
-events. The follow-up of every match that went ahead comes with it (issue 9): 200,000
-activities, check-ins on schedule (a few overdue), concerns in every state, pauses, closures
-with their closing conversations, video rooms, planned pair meetings and three social events
-per branch. Progress is printed as it goes.
+unless `--force`. The people have no login (unusable passwords, no authenticator; but see
+`--logins`) and no audit events (but see `--stress`). The follow-up of every match that went
+ahead comes with it (issue 9): 200,000 activities, check-ins on schedule (a few overdue),
+concerns in every state, pauses, closures with their closing conversations, video rooms,
+planned pair meetings and three social events per branch. Progress is printed as it goes.
+
+`--stress` adds the benchmarks' worst cases (bench/bench_pages.py): a national office with a
+coordinator, one branch with 20,000 approved volunteers and 500 women waiting, two more group
+leaders per branch (about 2,000 staff users) and 50,000 audit and 50,000 access events (all ×
+`--scale`). `--logins N` gives N group leaders, N volunteers in an active match, N crisis-centre
+contacts and the coordinators the public password SCALE_PASSWORD and a TOTP device keyed by
+`login_totp_key(email)`, for the load test (bench/loadtest.py); everyone else has no login.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import random
 import time
@@ -24,7 +33,9 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from ressursvenn.accounts.models import Membership, Role, User
@@ -43,12 +54,15 @@ from ressursvenn.followup.models import (
     SocialEvent,
 )
 from ressursvenn.followup.schedule import due_dates
+from ressursvenn.lib.audit_codes import AuditAction
 from ressursvenn.lib.crypto import EncryptedTextField
+from ressursvenn.lib.models import AccessEvent, AuditEvent
 from ressursvenn.lib.vocabulary import Availability, Interest, Need
 from ressursvenn.matching.models import Match, MatchingMeeting
 from ressursvenn.organisations import reference
 from ressursvenn.organisations.models import Cooperation, District, Municipality, Organisation
 from ressursvenn.participants.models import ConsentText, Referral
+from ressursvenn.volunteers import screening
 from ressursvenn.volunteers.models import (
     ConfidentialityDeclaration,
     Course,
@@ -446,6 +460,8 @@ class _ScaleSeeder:
             ],
             batch_size=BATCH,
         )
+        # bulk_create passes by the actions: store what they would (the matching reads it).
+        screening.refresh_valid_until(v.pk for v in approved)
 
     def referrals_and_matches(
         self,
@@ -1053,6 +1069,270 @@ class _ScaleSeeder:
         }
 
 
+# --- The benchmarks' worst cases (`--stress`) and known logins (`--logins N`) ---------------
+# Kept apart from the data set of DESIGN.md §9 above: the page benchmark and the load test add
+# them (bench/common.py); `seed_scale` alone stays the plain national data set.
+
+STRESS_BRANCH = "Stresstest Sanitetsforening"
+NATIONAL_OFFICE = "Sanitetskvinnene sentralt"
+# At --scale 1: one branch with 20,000 approved, cleared volunteers and 500 women waiting in it
+# (the candidate page and waiting list at their worst), two more group leaders per branch (about
+# 2,000 staff users: the staff list), and 50,000 audit and 50,000 access events (the logs).
+STRESS_SCALE = {"volunteers": 20_000, "women": 500, "extra_leaders": 2, "events": 50_000}
+# Known logins for the load test: development data only (seed_scale refuses production). Every
+# login shares this public password; its TOTP key is derived from the e-mail (login_totp_key).
+SCALE_PASSWORD = "skala-passord-2026"  # noqa: S105 - public, synthetic benchmark data
+LOGIN_DEVICE = "Skala-autentisering"
+
+
+def login_totp_key(email: str) -> str:
+    """The TOTP key (40 hex digits) of a `--logins` user, derived from the e-mail address."""
+    return hashlib.sha256(f"ressursvenn-scale-totp:{email.lower()}".encode()).hexdigest()[:40]
+
+
+class _StressSeeder:
+    """Adds the stress cases to a database `_ScaleSeeder` has filled (same transaction)."""
+
+    def __init__(self, base: _ScaleSeeder, scale: float) -> None:
+        self.base = base
+        self.counts = {name: max(1, round(n * scale)) for name, n in STRESS_SCALE.items()}
+        self.counts["extra_leaders"] = STRESS_SCALE["extra_leaders"]
+
+    def run(self, progress: Callable[[str], None]) -> dict[str, int]:
+        base = self.base
+        national = Organisation.objects.create(
+            kind=Organisation.Kind.NATIONAL, name=_unique(NATIONAL_OFFICE, base.names)
+        )
+        (coordinator,) = base.users("koordinator", 1)
+        Membership.objects.create(
+            user=coordinator, organisation=national, role=Role.NATIONAL_COORDINATOR
+        )
+        branch, leader = self.big_branch()
+        volunteers = self.big_branch_volunteers(branch, leader)
+        women = self.big_branch_women(branch)
+        progress(f"  stress branch: {volunteers:,} volunteers, {women:,} women waiting")
+        staff = self.extra_leaders()
+        events = self.log_events()
+        progress(f"  stress: {staff:,} more group leaders, {events:,} audit and access events")
+        return {
+            "stress volunteers": volunteers,
+            "stress women": women,
+            "extra leaders": staff,
+            "log events": events,
+        }
+
+    def big_branch(self) -> tuple[Organisation, User]:
+        base = self.base
+        oslo = Municipality.objects.get(code=reference.OSLO)
+        branch = Organisation.objects.create(
+            kind=Organisation.Kind.BRANCH,
+            name=_unique(STRESS_BRANCH, base.names),
+            municipality=oslo,
+        )
+        Organisation.municipalities.through.objects.create(
+            organisation_id=branch.pk, municipality_id=oslo.pk
+        )
+        centre = (
+            Organisation.objects.filter(kind=Organisation.Kind.CRISIS_CENTRE).order_by("pk").first()
+        )
+        assert centre is not None
+        Cooperation.objects.create(branch=branch, crisis_centre=centre, started_on=base.today)
+        (leader,) = base.users("stressleder", 1)
+        Membership.objects.create(user=leader, organisation=branch, role=Role.GROUP_LEADER)
+        self.centre = centre
+        return branch, leader
+
+    def big_branch_volunteers(self, branch: Organisation, leader: User) -> int:
+        """Approved volunteers with every screening fact, living around Oslo (no accounts:
+        the candidate page reads profiles and checklists, not logins)."""
+        base = self.base
+        rng, today = base.rng, base.today
+        nearby = list(
+            Municipality.objects.filter(county_id__in=["03", "31", "32", "33"]).order_by("code")
+        )
+        districts = list(District.objects.filter(municipality_id=reference.OSLO))
+        course_day = today - datetime.timedelta(days=200)
+        rows = []
+        for number in range(self.counts["volunteers"]):
+            home = branch.municipality if rng.random() < 0.6 else rng.choice(nearby)
+            assert home is not None
+            rows.append(
+                Volunteer(
+                    branch=branch,
+                    status=Volunteer.Status.APPROVED,
+                    full_name=f"Stressvenn {number:05d}",
+                    email=f"stressvenn{number:05d}@example.com",
+                    date_of_birth=today.replace(year=today.year - rng.randint(26, 72), day=1),
+                    self_declared_woman=True,
+                    municipality=home,
+                    district=rng.choice(districts) if home.code == reference.OSLO else None,
+                    languages=["nb", *(["en"] if rng.random() < 0.4 else [])],
+                    interests=_sample(rng, list(Interest.values), 2, 5),
+                    offers=_sample(rng, list(Need.values), 2, 4),
+                    availability=_sample(rng, list(Availability.values), 1, 3),
+                    modes=rng.choice([["in_person", "digital"], ["in_person"], ["digital"]]),
+                    max_travel_km=rng.choice([10, 25, 40]),
+                    capacity=rng.choice([1, 1, 1, 2]),
+                    applied_at=base.now - datetime.timedelta(days=rng.randint(240, 900)),
+                    approved_on=course_day + datetime.timedelta(days=30),
+                    course_completed_on=course_day,
+                )
+            )
+        created = Volunteer.objects.bulk_create(rows, batch_size=BATCH)
+        base.checklists(created, {branch.pk: leader}, course_day)
+        return len(created)
+
+    def big_branch_women(self, branch: Organisation) -> int:
+        base = self.base
+        rng, today, now = base.rng, base.today, base.now
+        consent = ConsentText.objects.order_by("-version").first()
+        contact = (
+            User.objects.filter(
+                memberships__organisation=self.centre, memberships__role=Role.CRISIS_STAFF
+            )
+            .order_by("pk")
+            .first()
+        )
+        assert contact is not None
+        rows = []
+        for _ in range(self.counts["women"]):
+            days = rng.randint(1, 400)
+            rows.append(
+                Referral(
+                    centre=self.centre,
+                    branch=branch,
+                    contact=contact,
+                    created_by=contact,
+                    status=Referral.Status.ACCEPTED,
+                    first_name=rng.choice(FIRST_NAMES),
+                    birth_year=today.year - rng.randint(20, 65),
+                    municipality=branch.municipality,
+                    languages=["nb"],
+                    interests=_sample(rng, list(Interest.values), 1, 4),
+                    needs=_sample(rng, list(Need.values), 1, 3),
+                    availability=_sample(rng, list(Availability.values), 1, 3),
+                    modes=["in_person", "digital"],
+                    safety_assessed_on=today - datetime.timedelta(days=days + 2),
+                    safety_assessed_by=contact,
+                    consent_text=consent,
+                    consent_scope=["matching"],
+                    consent_given_on=today - datetime.timedelta(days=days + 1),
+                    submitted_at=now - datetime.timedelta(days=days),
+                    waiting_since=now - datetime.timedelta(days=days - 1),
+                )
+            )
+        return len(Referral.objects.bulk_create(rows, batch_size=BATCH))
+
+    def extra_leaders(self) -> int:
+        branches = list(
+            Organisation.objects.filter(kind=Organisation.Kind.BRANCH)
+            .exclude(name__startswith=STRESS_BRANCH)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        per = self.counts["extra_leaders"]
+        users = self.base.users("gruppeleder", per * len(branches))
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    user=u, organisation_id=branches[n % len(branches)], role=Role.GROUP_LEADER
+                )
+                for n, u in enumerate(users)
+            ],
+            batch_size=BATCH,
+        )
+        return len(users)
+
+    def log_events(self) -> int:
+        """Audit events of interviews recorded by group leaders, and access events of their views
+        of volunteers' records, spread over the last year."""
+        count = self.counts["events"]
+        leaders = list(
+            Membership.objects.filter(role=Role.GROUP_LEADER)
+            .order_by("pk")
+            .values_list("user_id", "organisation_id")
+        )
+        volunteers = list(Volunteer.objects.order_by("pk").values_list("pk", flat=True)[:5_000])
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor_id=leaders[n % len(leaders)][0],
+                    organisation_id=leaders[n % len(leaders)][1],
+                    action=AuditAction.VOLUNTEER_RECORD_INTERVIEW,
+                    object_type="volunteers.volunteer",
+                    object_id=str(volunteers[n % len(volunteers)]),
+                    changes={"interview_on": [None, "•••"]},
+                )
+                for n in range(count)
+            ],
+            batch_size=BATCH,
+        )
+        AccessEvent.objects.bulk_create(
+            [
+                AccessEvent(
+                    user_id=leaders[n % len(leaders)][0],
+                    role=Role.GROUP_LEADER,
+                    organisation_id=leaders[n % len(leaders)][1],
+                    object_type="volunteers.volunteer",
+                    object_id=str(volunteers[(n * 7) % len(volunteers)]),
+                )
+                for n in range(count)
+            ],
+            batch_size=BATCH,
+        )
+        return 2 * count
+
+
+def add_logins(count: int) -> dict[str, int]:
+    """Give `count` group leaders (of the branches with the most active matches), `count`
+    volunteers in an active match, `count` crisis-centre contacts and the national coordinators
+    the public SCALE_PASSWORD and a TOTP device keyed by `login_totp_key`, so a load test can
+    log in through the real form and second factor. Deterministic: same data, same users."""
+    busiest = (
+        Match.objects.filter(status=Match.Status.ACTIVE)
+        .values("branch")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "branch")
+        .values_list("branch", flat=True)[:count]
+    )
+    chosen: list[int] = []
+    for branch_id in busiest:
+        leader = (
+            Membership.objects.filter(organisation_id=branch_id, role=Role.GROUP_LEADER)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+            .first()
+        )
+        if leader is not None:
+            chosen.append(leader)
+    chosen += list(
+        Match.objects.filter(status=Match.Status.ACTIVE, volunteer__user__isnull=False)
+        .order_by("volunteer__user_id")
+        .values_list("volunteer__user_id", flat=True)
+        .distinct()[:count]
+    )
+    chosen += list(
+        Membership.objects.filter(role=Role.CRISIS_STAFF)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()[:count]
+    )
+    chosen += list(
+        Membership.objects.filter(role=Role.NATIONAL_COORDINATOR).values_list("user_id", flat=True)
+    )
+    users = list(User.objects.filter(pk__in=set(chosen)).order_by("pk"))
+    User.objects.filter(pk__in=[u.pk for u in users]).update(password=make_password(SCALE_PASSWORD))
+    TOTPDevice.objects.filter(user__in=users, name=LOGIN_DEVICE).delete()
+    TOTPDevice.objects.bulk_create(
+        [
+            TOTPDevice(user=u, name=LOGIN_DEVICE, key=login_totp_key(u.email), confirmed=True)
+            for u in users
+        ],
+        batch_size=BATCH,
+    )
+    return {"logins": len(users)}
+
+
 class Command(BaseCommand):
     help = "Create national-scale synthetic data for benchmarks (DESIGN.md §9; not production)."
 
@@ -1069,6 +1349,19 @@ class Command(BaseCommand):
             help="Add the data even though the database already holds organisations.",
         )
         parser.add_argument("--seed", type=int, default=seed.DEFAULT_SEED)
+        parser.add_argument(
+            "--stress",
+            action="store_true",
+            help="Add the benchmarks' worst cases: a branch with 20,000 volunteers and 500 "
+            "women waiting, about 2,000 staff users, 50,000 audit and access events (× scale).",
+        )
+        parser.add_argument(
+            "--logins",
+            type=int,
+            default=0,
+            help="Give N group leaders, N volunteers, N crisis-centre contacts (and the national "
+            "coordinator) a known password and authenticator, for load tests.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seed.refuse_in_production()
@@ -1081,14 +1374,27 @@ class Command(BaseCommand):
                 "rows: use an empty database (e.g. DATABASE_URL=sqlite:///var/scale.sqlite3), "
                 "or pass --force."
             )
+        if options["logins"] < 0:
+            raise CommandError("--logins must be 0 or more.")
         started = time.monotonic()
+
+        def progress(line: str) -> None:
+            self.stdout.write(f"{line} ({time.monotonic() - started:.0f} s)")
+
         with transaction.atomic():
-            counts = _ScaleSeeder(scale=scale, seed_value=options["seed"]).run(
-                progress=lambda line: self.stdout.write(
-                    f"{line} ({time.monotonic() - started:.0f} s)"
-                )
-            )
+            seeder = _ScaleSeeder(scale=scale, seed_value=options["seed"])
+            counts = seeder.run(progress=progress)
+            if options["stress"]:
+                counts.update(_StressSeeder(seeder, scale).run(progress))
+            if options["logins"]:
+                counts.update(add_logins(options["logins"]))
         summary = ScaleSummary(counts=counts, seconds=time.monotonic() - started)
         for line in summary.lines():
             self.stdout.write(line)
-        self.stdout.write("The people have no login; `seed_demo` creates the personas.")
+        if options["logins"]:
+            self.stdout.write(
+                f"{counts['logins']} users log in with the password {SCALE_PASSWORD!r} and the "
+                "TOTP key login_totp_key(e-mail); the others have no login."
+            )
+        else:
+            self.stdout.write("The people have no login; `seed_demo` creates the personas.")
