@@ -19,6 +19,7 @@ from ressursvenn.accounts.models import (
 )
 from ressursvenn.lib.mail import send_discreet
 from ressursvenn.lib.text import CleanCharField
+from ressursvenn.lib.widgets import LongSelect
 from ressursvenn.organisations.models import Organisation
 
 
@@ -165,6 +166,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", _("Velg organisasjon"))
+        kwargs.setdefault("widget", LongSelect)  # ~700 organisations: see lib/widgets.py
         super().__init__(queryset=Organisation.objects.active().order_by("name"), **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
@@ -254,9 +256,10 @@ class StaffFilterForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"),
-        queryset=Organisation.objects.order_by("name"),
+        queryset=Organisation.objects.only("pk", "name").order_by("name"),
         required=False,
         empty_label=_("Alle organisasjoner"),
+        widget=LongSelect,  # ~700 options: one template per option took half the page's time
     )
     role = forms.ChoiceField(
         label=_("Rolle"), choices=[("", _("Alle roller")), *STAFF_ROLE_CHOICES], required=False

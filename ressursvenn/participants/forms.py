@@ -16,7 +16,7 @@ from ressursvenn.accounts.models import Role, User
 from ressursvenn.lib.access import add_errors
 from ressursvenn.lib.text import CleanCharField
 from ressursvenn.lib.vocabulary import Availability, Interest, Language, Mode, Need
-from ressursvenn.lib.widgets import CommonFirstCheckboxes
+from ressursvenn.lib.widgets import CommonFirstCheckboxes, LongSelect, LongSelectMultiple
 from ressursvenn.organisations.models import District, Municipality, Organisation
 from ressursvenn.organisations.reference import OSLO
 from ressursvenn.participants.actions import PROFILE_FIELDS, validate_referral
@@ -157,6 +157,7 @@ class ReferralForm(forms.Form):
         label=_("Kommune hun bor i"),
         queryset=Municipality.objects.all(),
         empty_label=_("Velg kommune"),
+        widget=LongSelect,  # 357 municipalities: see lib/widgets.py
         error_messages={
             "required": _("Velg kommunen hun bor i."),
             "invalid_choice": _("Velg en kommune fra listen."),
@@ -244,7 +245,7 @@ class ReferralForm(forms.Form):
         label=_("Områder å unngå for hennes sikkerhet (valgfritt)"),
         choices=area_choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=LongSelectMultiple(attrs={"size": 6}),
         help_text=_(
             "Kommuner og bydeler ressursvennen ikke skal bo i eller møte henne i. "
             "Skriv aldri en adresse eller noe om voldsutøveren."

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from ressursvenn.lib.widgets import LongSelect
+from ressursvenn.lib.widgets import LongSelect, LongSelectMultiple
 
 CHOICES = [("", "Alle"), ("1", "Åse <Ø>"), ("2", "Bodil & co"), ("3", 'Sitat "x"')]
 
@@ -16,7 +16,7 @@ def _normalised(html: str) -> str:
     """Whitespace between tags dropped and the select's attributes in a fixed order."""
     html = re.sub(r">\s+<", "><", str(html)).strip()
     tag, rest = html.split(">", 1)
-    attributes = sorted(re.findall(r'[\w-]+="[^"]*"', tag))
+    attributes = sorted(re.findall(r'[\w-]+(?:="[^"]*")?', tag.removeprefix("<select")))
     return "<select " + " ".join(attributes) + ">" + rest
 
 
@@ -26,6 +26,29 @@ def test_same_markup_as_djangos_select() -> None:
         ours = LongSelect(choices=CHOICES).render("user", value, attrs=attrs)
         django = forms.Select(choices=CHOICES).render("user", value, attrs=attrs)
         assert _normalised(ours) == _normalised(django)
+
+
+GROUPED = [
+    ("Kommuner", [("0301", "Oslo"), ("1804", "Bodø <N>")]),
+    ("Bydeler i Oslo", [("030101", "Gamle Oslo")]),
+]
+
+
+def test_same_markup_as_djangos_for_option_groups_and_multiple() -> None:
+    attrs = {"id": "id_areas", "size": 6}
+    for value in (None, [], ["0301"], ["1804", "030101"]):
+        ours = LongSelectMultiple(choices=GROUPED).render("areas", value, attrs=attrs)
+        django = forms.SelectMultiple(choices=GROUPED).render("areas", value, attrs=attrs)
+        assert _normalised(ours) == _normalised(django)
+    single = LongSelect(choices=GROUPED).render("area", "1804")
+    assert _normalised(single) == _normalised(forms.Select(choices=GROUPED).render("area", "1804"))
+
+
+def test_the_multiple_select_reads_every_submitted_value() -> None:
+    from django.http import QueryDict
+
+    data = QueryDict("areas=0301&areas=030101")
+    assert LongSelectMultiple().value_from_datadict(data, {}, "areas") == ["0301", "030101"]
 
 
 def test_labels_and_values_are_escaped() -> None:
