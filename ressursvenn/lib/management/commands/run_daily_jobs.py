@@ -8,18 +8,14 @@ See `lib/daily.py`.
 from __future__ import annotations
 
 import datetime
-import logging
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from ressursvenn.lib import daily
+from ressursvenn.lib.loop import run_until_stopped
 
-logger = logging.getLogger("ressursvenn.daily")
 LOOP_SECONDS = 60
 
 
@@ -46,21 +42,4 @@ class Command(BaseCommand):
         if not loop:
             self.report(daily.run_due(_moment(now) if now else None))
             return
-        stopping = False
-
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopping:
-            try:
-                self.report(daily.run_due())
-            except DatabaseError as error:
-                logger.warning("daily.database_unavailable", extra={"error": type(error).__name__})
-                close_old_connections()
-            for _ in range(LOOP_SECONDS):
-                if stopping:
-                    break
-                time.sleep(1)
+        run_until_stopped(lambda: self.report(daily.run_due()), every=LOOP_SECONDS, name="daily")

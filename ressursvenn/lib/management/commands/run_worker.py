@@ -8,18 +8,13 @@ connection (a restart) is logged and retried; SIGTERM lets the message in hand f
 
 from __future__ import annotations
 
-import logging
-import signal
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
 from mailer.models import Message
 
 from ressursvenn.lib import mailqueue
-
-logger = logging.getLogger("ressursvenn.worker")
+from ressursvenn.lib.loop import run_until_stopped
 
 
 def one_pass() -> None:
@@ -41,19 +36,5 @@ class Command(BaseCommand):
         if once:
             one_pass()
             return
-        stopping = False
-
-        def stop(signum: int, frame: Any) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         self.stdout.write("Sender e-post fra køen (Ctrl+C avslutter).")
-        while not stopping:
-            try:
-                one_pass()
-            except DatabaseError as error:
-                logger.warning("worker.database_unavailable", extra={"error": type(error).__name__})
-                close_old_connections()
-            time.sleep(settings.WORKER_POLL_SECONDS)
+        run_until_stopped(one_pass, every=settings.WORKER_POLL_SECONDS, name="worker")
