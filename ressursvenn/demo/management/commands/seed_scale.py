@@ -162,6 +162,23 @@ def _pick(rng: random.Random, shares: dict[Any, int]) -> Any:
     return rng.choices(list(shares), weights=list(shares.values()))[0]
 
 
+def _woman(
+    rng: random.Random, branch: Organisation, today: datetime.date, days: int
+) -> dict[str, Any]:
+    """A referred woman's profile fields (random in this order, so the data stay the same)."""
+    return {
+        "first_name": rng.choice(FIRST_NAMES),
+        "birth_year": today.year - rng.randint(20, 65),
+        "municipality": branch.municipality,
+        "languages": ["nb"],
+        "interests": _sample(rng, list(Interest.values), 1, 4),
+        "needs": _sample(rng, list(Need.values), 1, 3),
+        "availability": _sample(rng, list(Availability.values), 1, 3),
+        "modes": ["in_person", "digital"],
+        "safety_assessed_on": today - datetime.timedelta(days=days + 2),
+    }
+
+
 def _sample(rng: random.Random, values: list[str], low: int, high: int) -> list[str]:
     chosen = set(rng.sample(values, rng.randint(low, high)))
     return [value for value in values if value in chosen]
@@ -517,15 +534,7 @@ class _ScaleSeeder:
                     contact=contacts[centre.pk],
                     created_by=contacts[centre.pk],
                     status=status,
-                    first_name=rng.choice(FIRST_NAMES),
-                    birth_year=today.year - rng.randint(20, 65),
-                    municipality=branch.municipality,
-                    languages=["nb"],
-                    interests=_sample(rng, list(Interest.values), 1, 4),
-                    needs=_sample(rng, list(Need.values), 1, 3),
-                    availability=_sample(rng, list(Availability.values), 1, 3),
-                    modes=["in_person", "digital"],
-                    safety_assessed_on=today - datetime.timedelta(days=days + 2),
+                    **_woman(rng, branch, today, days),
                     safety_assessed_by=contacts[centre.pk],
                     consent_text=None if draft else consent,
                     consent_scope=[] if draft else ["matching"],
@@ -1204,15 +1213,7 @@ class _StressSeeder:
                     contact=contact,
                     created_by=contact,
                     status=Referral.Status.ACCEPTED,
-                    first_name=rng.choice(FIRST_NAMES),
-                    birth_year=today.year - rng.randint(20, 65),
-                    municipality=branch.municipality,
-                    languages=["nb"],
-                    interests=_sample(rng, list(Interest.values), 1, 4),
-                    needs=_sample(rng, list(Need.values), 1, 3),
-                    availability=_sample(rng, list(Availability.values), 1, 3),
-                    modes=["in_person", "digital"],
-                    safety_assessed_on=today - datetime.timedelta(days=days + 2),
+                    **_woman(rng, branch, today, days),
                     safety_assessed_by=contact,
                     consent_text=consent,
                     consent_scope=["matching"],
