@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 # Two workers (this is a 2-core machine); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 pytest: $(STAMP) system-packages
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not faults" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not faults" $(PYTEST_ARGS)
 
 # The production stack with real faults (tests/test_faults.py): needs PostgreSQL and Redis on
 # 127.0.0.1 and restarts PostgreSQL, so it is a stage of .ci/run, not part of `make test`.

@@ -13,7 +13,8 @@ Each (database, size) runs in a process of its own (`python bench/bench_pages.py
 <sqlite|postgres> <size> [server-url]`) and prints its rows as JSON; the parent prints one table:
 page | role | queries small | queries national | SQLite p50/p95 | PostgreSQL p50/p95 (national),
 marks pages over 100 ms p95, and exits 1 when a page's query count grows with the data on either
-database, or a page or a run fails. PostgreSQL: BENCH_POSTGRES_URL (default
+database, or a page or a run fails. BENCH_PAGES=word,word measures only the pages whose label
+contains one of the words (e.g. BENCH_PAGES=dashboard). PostgreSQL: BENCH_POSTGRES_URL (default
 postgres://postgres@127.0.0.1:5432, "off" to skip); skipped, and said so, when it does not answer.
 """
 
@@ -40,7 +41,21 @@ from common import (
 )
 
 TARGET_MS = 100.0
+# Pages with a target of their own (issue 11: the national dashboard for a year).
+PAGE_TARGETS_MS = {"programme dashboard, national year": 300.0}
 ENGINES = ("sqlite", "postgres")
+# BENCH_PAGES=dashboard,targets measures only the pages whose label contains one of the words.
+PAGE_FILTER = tuple(
+    word.strip().lower() for word in os.environ.get("BENCH_PAGES", "").split(",") if word.strip()
+)
+
+
+def target_ms(page: str) -> float:
+    return PAGE_TARGETS_MS.get(page, TARGET_MS)
+
+
+def wanted(page: str) -> bool:
+    return not PAGE_FILTER or any(word in page.lower() for word in PAGE_FILTER)
 
 
 # --- child: one database, one size -------------------------------------------------------------
@@ -120,6 +135,10 @@ def subjects() -> dict[str, Any]:
 def pages(s: dict[str, Any]) -> list[tuple[str, str, str, str, tuple[Any, ...]]]:
     """(page, role, subject key of the user, URL name, args): what each role opens daily."""
     m = s["match"].pk
+    import datetime
+
+    year = datetime.date.today().year - 1  # the last whole calendar year: a year of data
+    dates = f"starts_on={year}-01-01&ends_on={year}-12-31"
     return [
         ("start page", "national", "coordinator", "home", ()),
         ("organisations list", "national", "coordinator", "organisations:list", ()),
@@ -182,6 +201,13 @@ def pages(s: dict[str, Any]) -> list[tuple[str, str, str, str, tuple[Any, ...]]]
         ("match page", "centre", "centre", "matching:match_detail", (m,)),
         ("concerns list", "centre", "centre", "followup:concerns", ()),
         ("my account", "leader", "leader", "accounts:profile", ()),
+        ("programme dashboard, national year", "national", "coordinator",
+         f"reports:dashboard?{dates}", ()),
+        ("programme dashboard, a branch", "national", "coordinator",
+         f"reports:dashboard?{dates}&area=lokalforening-{s['branch']}", ()),
+        ("programme dashboard, her branch", "leader", "leader", f"reports:dashboard?{dates}", ()),
+        ("targets (reporting periods)", "national", "coordinator", "surveys:targets", ()),
+        ("om tallene (definitions)", "leader", "leader", "reports:about_figures", ()),
     ]  # fmt: skip
 
 
@@ -197,6 +223,8 @@ def child(engine: str, size: str, server: str) -> None:
     s = subjects()
     rows = []
     for label, role, who, name, args in pages(s):
+        if not wanted(label):
+            continue
         name, _, query = name.partition("?")
         path = reverse(name, args=args) + (f"?{query}" if query else "")
         row: dict[str, Any] = {"page": label, "role": role}
@@ -240,7 +268,7 @@ def run_child(engine: str, size: str, server: str) -> dict[str, Any] | None:
 def _timing(row: dict[str, Any] | None) -> str:
     if row is None or "p95" not in row:
         return f"{'-':>13}"
-    flag = "*" if row["p95"] > TARGET_MS else " "
+    flag = "*" if row["p95"] > target_ms(row["page"]) else " "
     return f"{row['p50']:6.1f}/{row['p95']:5.1f}{flag}"
 
 
@@ -258,8 +286,9 @@ def report(results: dict[tuple[str, str], dict[str, Any]], engines: list[str]) -
         f"{activities.get(('sqlite', 'small'), '?')} / "
         f"{activities.get(('sqlite', 'national'), '?')} activities. Queries small/national "
         "per database; p50/p95 ms (wall clock) on the national set; "
-        f"* = p95 over {TARGET_MS:.0f} ms; sqlite cpu = median CPU ms of the request in the "
-        "benchmark process (SQLite runs in it: the better estimate on a busy machine)."
+        f"* = p95 over {TARGET_MS:.0f} ms (the national dashboard: 300 ms); sqlite cpu = "
+        "median CPU ms of the request in the benchmark process (SQLite runs in it: the better "
+        "estimate on a busy machine)."
     )
     header = f"{'page':32} {'role':9} {'q small':>7} {'q nat':>6} {'sqlite p50/p95':>14}"
     header += f" {'pg q small':>10} {'pg q nat':>8} {'pg p50/p95':>14} {'sqlite cpu':>10}"
@@ -296,9 +325,12 @@ def report(results: dict[tuple[str, str], dict[str, Any]], engines: list[str]) -
         f"{engine} {r['page']} ({r['role']}) {r['p95']:.0f} ms"
         for engine in engines
         for r in results.get((engine, "national"), {}).get("rows", [])
-        if r.get("p95", 0) > TARGET_MS
+        if r.get("p95", 0) > target_ms(r["page"])
     ]
-    print(f"\npages over {TARGET_MS:.0f} ms p95: " + ("; ".join(slow) if slow else "none"))
+    print(
+        f"\npages over their target ({TARGET_MS:.0f} ms p95 unless said): "
+        + ("; ".join(slow) if slow else "none")
+    )
     print(
         "(! = the query count grows with the data: the benchmark exits 1; ~ = fewer queries on "
         "the national set, where the chosen row has less to show)"

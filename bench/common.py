@@ -112,6 +112,8 @@ def dataset_version(size: str) -> str:
         *sorted(ROOT.glob("ressursvenn/*/migrations/*.py")),
         ROOT / "ressursvenn/demo/management/commands/seed_scale.py",
         ROOT / "ressursvenn/demo/seed.py",
+        ROOT / "ressursvenn/demo/seed_outcomes.py",
+        ROOT / "ressursvenn/demo/seed_targets.py",
     ]
     for path in sources:
         digest.update(str(path.relative_to(ROOT)).encode())

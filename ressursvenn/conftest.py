@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.middleware.csrf import CSRF_SESSION_KEY, _get_new_csrf_string
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -92,12 +94,16 @@ def world(db: Any) -> World:
 def login(client: Client, user: User, *, verified: bool = True) -> Client:
     """Log in as if the password and (unless verified=False) the second factor were given."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    # As the login view leaves it: the session's start and last activity are now, and it holds
+    # a CSRF secret (rotated at login), so the next page writes nothing to the session.
+    session["auth_started"] = session["last_activity"] = int(time.time())
+    session[CSRF_SESSION_KEY] = _get_new_csrf_string()
     if verified:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         assert device is not None, "the user has no confirmed authenticator"
-        session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    session.save()
     return client
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "ressursvenn.participants",
     "ressursvenn.matching",
     "ressursvenn.followup",
+    "ressursvenn.surveys",
     "ressursvenn.reports",
     "ressursvenn.demo",
 ]
@@ -133,7 +135,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "ressursvenn.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
-            "TEST": {"NAME": env_str("TEST_DATABASE_NAME", str(VAR_DIR / "test.sqlite3"))},
+            # One file per test process: two test runs at once never share (or delete) one.
+            "TEST": {
+                "NAME": env_str("TEST_DATABASE_NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -183,6 +188,7 @@ RECOVERY_CODE_COUNT = 10
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_ACTIVITY_SECONDS = 60  # how often the last activity is written to the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -395,6 +401,18 @@ MATCH_END_NOTICE_DAYS = env_int("MATCH_END_NOTICE_DAYS", 30, minimum=1)
 MATCH_EXTENDED_MAX_MONTHS = env_int("MATCH_EXTENDED_MAX_MONTHS", 18, minimum=1)
 # A pair meeting may be planned at most this many days ahead.
 PAIR_MEETING_MAX_DAYS_AHEAD = env_int("PAIR_MEETING_MAX_DAYS_AHEAD", 92, minimum=1)
+
+# --- Outcome questionnaires (issue 11)
+# A one-time link to the woman's questionnaire works for this many days.
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 14, minimum=1)
+# The midway questionnaire (and outcome question) falls due this many months after the start.
+SURVEY_MIDWAY_MONTHS = env_int("SURVEY_MIDWAY_MONTHS", 6, minimum=1)
+# The start and midway questionnaires stay due (a task, links can be made) this many days.
+SURVEY_WINDOW_DAYS = env_int("SURVEY_WINDOW_DAYS", 60, minimum=1)
+# The closure questionnaire: while the match is ending, and this many days after it closed.
+SURVEY_CLOSURE_GRACE_DAYS = env_int("SURVEY_CLOSURE_GRACE_DAYS", 30, minimum=0)
+# "Forlat siden raskt" on the woman's questionnaire pages leads to this neutral site.
+SURVEY_QUICK_EXIT_URL = env_str("SURVEY_QUICK_EXIT_URL", "https://www.yr.no/")
 
 
 def _weights(name: str) -> dict[str, float] | None:

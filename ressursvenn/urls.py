@@ -37,6 +37,7 @@ urlpatterns = [
     path("henvisninger/", include("ressursvenn.participants.urls")),
     path("kobling/", include("ressursvenn.matching.urls")),
     path("oppfolging/", include("ressursvenn.followup.urls")),
+    path("", include("ressursvenn.surveys.urls")),
     path("rapporter/", include("ressursvenn.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,7 +29,10 @@ def otp_exempt(view: Any) -> Any:
 
 
 class SessionTimeoutMiddleware:
-    """End a session after SESSION_IDLE_TIMEOUT idle seconds or SESSION_COOKIE_AGE in total."""
+    """End a session after SESSION_IDLE_TIMEOUT idle seconds or SESSION_COOKIE_AGE in total.
+
+    The last activity is recorded to within SESSION_ACTIVITY_SECONDS, so a session may stay up
+    to that much longer than the idle timeout."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -38,12 +41,15 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             started = request.session.setdefault("auth_started", now)
-            last = request.session.get("last_activity", now)
+            recorded = request.session.get("last_activity")
+            last = now if recorded is None else recorded
             idle = now - last > settings.SESSION_IDLE_TIMEOUT
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 request.session["timed_out"] = True
-            else:
+            elif recorded is None or now - last >= settings.SESSION_ACTIVITY_SECONDS:
+                # Stored at most once a minute: a session write (a transaction) on every
+                # request would cost more than the page on a busy database.
                 request.session["last_activity"] = now
         return self.get_response(request)
 

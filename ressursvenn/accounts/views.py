@@ -72,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             next_url = request.GET.get("next", "")
             login(request, account)
-            request.session["auth_started"] = int(time.time())
+            request.session["auth_started"] = request.session["last_activity"] = int(time.time())
             request.session["next"] = next_url
             return redirect("accounts:verify")
     return render(request, "accounts/login.html", {"form": form, "timed_out": timed_out})

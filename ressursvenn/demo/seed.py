@@ -60,6 +60,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from ressursvenn.accounts.models import ROLE_ORDER, Membership, Role, User
+from ressursvenn.demo.seed_outcomes import seed_outcomes
+from ressursvenn.demo.seed_targets import seed_targets
 from ressursvenn.followup.models import (
     Activity,
     Channel,
@@ -221,6 +223,8 @@ class SeedSummary:
     courses: int = 0
     guidance_groups: int = 0
     followup: dict[str, int] = field(default_factory=dict)  # rows of the follow-up, by kind
+    outcomes: dict[str, int] = field(default_factory=dict)  # questionnaires and outcomes
+    targets: dict[str, int] = field(default_factory=dict)  # reporting periods and targets
     audit_events: int = 0
 
     def lines(self) -> list[str]:
@@ -249,6 +253,10 @@ class SeedSummary:
             f"  courses:       {self.courses}, guidance groups: {self.guidance_groups}",
             "  follow-up:     "
             + ", ".join(f"{count} {name}" for name, count in self.followup.items()),
+            "  outcomes:      "
+            + ", ".join(f"{count} {name}" for name, count in self.outcomes.items()),
+            "  targets:       "
+            + ", ".join(f"{count} {name}" for name, count in self.targets.items()),
             f"  audit events:  {self.audit_events}",
         ]
 
@@ -477,6 +485,12 @@ def seed_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -
         add_user=add_user,
         add_membership=add_membership,
     ).run()
+    day = today or timezone.localdate()
+    # The outcomes on top: questionnaires answered at the matches' time points, the outcome
+    # question, and the programme's reporting periods with their targets (own generators,
+    # seeded from this run's random stream so the whole demo stays deterministic).
+    summary.outcomes = seed_outcomes(day, rng)
+    summary.targets = seed_targets(day, rng)
     return summary
 
 

@@ -110,7 +110,11 @@ class Activity(models.Model):
         ordering = ["-occurred_on", "-pk"]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
-        indexes = [models.Index(fields=["match", "occurred_on"], name="activity_match_day")]
+        indexes = [
+            models.Index(fields=["match", "occurred_on"], name="activity_match_day"),
+            # the programme's figures: activities in a period by channel (reports/definitions)
+            models.Index(fields=["occurred_on", "channel"], name="activity_day_channel"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=1440),
@@ -250,6 +254,8 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["match", "status", "due_on"], name="checkin_match_due"),
             models.Index(fields=["status", "due_on"], name="checkin_status_due"),
+            # check-ins on time in a period (reports/definitions)
+            models.Index(fields=["due_on", "status", "held_on"], name="checkin_due_held"),
         ]
         constraints = [
             models.UniqueConstraint(

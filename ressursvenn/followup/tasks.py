@@ -22,7 +22,7 @@ e-mails about tasks never carry them (`notify`, `send_summary`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -378,6 +378,19 @@ def _volunteer_tasks(user: Any, today: datetime.date, now: datetime.datetime) ->
     return tasks
 
 
+# --- tasks of higher apps ---------------------------------------------------------------------
+
+TaskProvider = Callable[[Any, datetime.date, datetime.datetime], list[Task]]
+"""``provider(user, today, now) -> [Task]``: the tasks of one higher app for every role `user`
+holds, in a fixed number of queries per role."""
+
+task_providers: list[TaskProvider] = []
+"""Hook: followup sits below surveys in the layers contract and may not import it; `tasks_for`
+calls every provider registered here (in its ``AppConfig.ready()``, with
+``matching.hooks.register``). surveys registers ``surveys.tasks.survey_tasks``: the
+questionnaires to hand over or answer and the outcome question at each time point."""
+
+
 # --- all of a user's tasks --------------------------------------------------------------------
 
 
@@ -404,6 +417,8 @@ def tasks_for(
         found.extend(_centre_tasks(user, day))
     if user.has_role(Role.VOLUNTEER):
         found.extend(_volunteer_tasks(user, day, moment))
+    for provider in task_providers:
+        found.extend(provider(user, day, moment))
     unique = {task.key: task for task in reversed(found)}  # a key once (the first role's)
     return sorted(unique.values(), key=lambda t: (not t.urgent, t.due, t.kind, t.key))
 

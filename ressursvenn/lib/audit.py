@@ -64,14 +64,37 @@ def record_change(
 ) -> AuditEvent:
     """Write one audit event. `action` is an `AuditAction` (or its value); an unknown code is
     refused with ValueError, so every code in the trail has a label on the audit page."""
+    return record_event(
+        by=by,
+        action=action,
+        about=object_type(obj),
+        about_id=str(obj.pk),
+        changes=changes,
+        organisation=organisation,
+    )
+
+
+def record_event(
+    *,
+    by: Any,
+    action: str,
+    about: str,
+    about_id: str = "",
+    changes: dict[str, Any] | None = None,
+    organisation: Any = None,
+) -> AuditEvent:
+    """Write one audit event that is not the change of one row (e.g. a report exported):
+    `about` names what it concerns in the trail's `object_type` (e.g. "reports.export"),
+    `about_id` which one. `changes` must hold no personal values. An unknown `action` is
+    refused with ValueError, as in `record_change`."""
     if not is_known(action):
         raise ValueError(f"Unknown audit action {action!r}: add it to lib.audit_codes.AuditAction.")
     return AuditEvent.objects.create(
         actor=by,
         organisation=organisation,
         action=str(AuditAction(action).value),
-        object_type=object_type(obj),
-        object_id=str(obj.pk),
+        object_type=about,
+        object_id=about_id,
         changes=changes or {},
     )
 

@@ -152,6 +152,22 @@ class AuditAction(models.TextChoices):
     MATCH_CLOSE = "match.close", _("Kobling avsluttet")
     # Follow-up: notices and preferences
     USER_TASK_EMAIL = "user.task_email", _("Varsling om oppgaver endret")
+    # Reports
+    REPORT_EXPORT = "report.export", _("Tall for programmet lastet ned")
+    # Outcome questionnaires (surveys)
+    SURVEY_LINK_CREATE = "survey_link.create", _("Lenke til spørreskjema laget")
+    SURVEY_LINK_REVOKE = "survey_link.revoke", _("Lenke til spørreskjema trukket tilbake")
+    SURVEY_LINK_EMAIL = "survey_link.email", _("Lenke til spørreskjema sendt på e-post")
+    SURVEY_RESPONSE_SUBMIT = "survey_response.submit", _("Spørreskjema sendt inn")
+    SURVEY_OUTCOME_RECORD = "survey_outcome.record", _("Utfall registrert")
+    SURVEY_OUTCOME_CORRECT = "survey_outcome.correct", _("Utfall rettet")
+    # Reporting periods and targets (surveys)
+    REPORTING_PERIOD_CREATE = "reporting_period.create", _("Rapporteringsperiode opprettet")
+    REPORTING_PERIOD_UPDATE = "reporting_period.update", _("Rapporteringsperiode endret")
+    REPORTING_PERIOD_DELETE = "reporting_period.delete", _("Rapporteringsperiode slettet")
+    TARGET_CREATE = "target.create", _("Mål satt")
+    TARGET_UPDATE = "target.update", _("Mål endret")
+    TARGET_DELETE = "target.delete", _("Mål slettet")
     # Demo data
     DEMO_SEED = "demo.seed", _("Demodata laget")
 

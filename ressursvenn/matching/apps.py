@@ -13,3 +13,11 @@ class MatchingConfig(AppConfig):
         from ressursvenn.participants import hooks
 
         hooks.register(hooks.on_referral_withdrawn, cancel_for_withdrawn_referral)
+
+        # The triggers that keep the matching pool's version (profile_cache.py): a migration
+        # may rebuild the volunteer table (SQLite then drops them), so install them again.
+        from django.db.models.signals import post_migrate
+
+        from ressursvenn.matching import profile_cache
+
+        post_migrate.connect(profile_cache.reinstall_after_migrate, sender=self)

@@ -208,6 +208,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["branch", "status", "waiting_since"], name="referral_waiting"),
             models.Index(fields=["centre", "status"], name="referral_by_centre"),
+            # referrals received in a period, by branch and centre (reports/definitions)
+            models.Index(fields=["submitted_at", "branch", "centre"], name="referral_submitted"),
         ]
         constraints = [
             models.CheckConstraint(

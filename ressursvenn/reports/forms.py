@@ -1,4 +1,5 @@
-"""Forms of the reports: the filters of the audit review."""
+"""Forms of the reports: the filters of the audit review, and the period and scope of the
+programme dashboard (used by its exports and the funder report too)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import User
+from ressursvenn.lib.forms import date_field
 from ressursvenn.lib.text import CleanCharField
 from ressursvenn.lib.widgets import LongSelect
-from ressursvenn.reports import audit
+from ressursvenn.reports import audit, dashboard
+from ressursvenn.surveys.models import ReportingPeriod
 
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2100, 12, 31)
@@ -151,3 +155,110 @@ class AuditFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+# --- the programme dashboard ------------------------------------------------------------------
+
+LONGEST_SPAN_DAYS = 5 * 366  # five years: longer makes the monthly chart unreadable
+REFUSED_AREA = _("Du kan bare se tall for områdene i listen.")
+
+
+class ReportForm(forms.Form):
+    """The period and the scope of the dashboard (a GET form; every field optional).
+
+    The period is a reporting period (its dates win) or the dates from/to; with neither, this
+    calendar year; one date alone, the rest of its calendar year. The scope is one of
+    ``dashboard.area_choices(user)`` (default: ``dashboard.default_area``). A county or a
+    branch the user may not see is an error and sets ``refused`` (the page answers 403).
+    After ``is_valid()``, ``report_arguments()`` gives the arguments of ``dashboard.build``."""
+
+    period = forms.ModelChoiceField(
+        label=_("Rapporteringsperiode"),
+        queryset=ReportingPeriod.objects.order_by("-starts_on", "name"),
+        required=False,
+        empty_label=_("Ingen: velg datoer selv"),
+        error_messages={"invalid_choice": _("Velg en periode fra listen.")},
+    )
+    starts_on = date_field(_("Fra og med"), required=False)
+    ends_on = date_field(_("Til og med"), required=False)
+    area = forms.ChoiceField(
+        label=_("Område"),
+        required=False,
+        widget=LongSelect,
+        error_messages={"invalid_choice": _("Velg et område fra listen.")},
+    )
+
+    def __init__(self, *args: Any, user: Any, today: datetime.date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.today = today or timezone.localdate()
+        self.scope: dashboard.Scope | None = None
+        self.refused = False
+        self.fields["area"].choices = dashboard.area_choices(user)  # type: ignore[attr-defined]
+        self.initial.setdefault("area", dashboard.default_area(user))
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        area = str(self.data.get("area", "") or "") if self.is_bound else ""
+        if self.errors.get("area") and area.startswith(dashboard.AREA_PREFIXES):
+            self.refused = True
+            self.errors["area"] = self.error_class([str(REFUSED_AREA)])
+
+    def _dates(self, cleaned: dict[str, Any]) -> tuple[datetime.date, datetime.date] | None:
+        for name in ("starts_on", "ends_on"):
+            day = cleaned.get(name)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                first, last = EARLIEST.strftime("%d.%m.%Y"), LATEST.strftime("%d.%m.%Y")
+                self.add_error(
+                    name,
+                    _("Velg en dato mellom %(first)s og %(last)s.")
+                    % {"first": first, "last": last},
+                )
+                return None
+        period = cleaned.get("period")
+        if period is not None:
+            return period.starts_on, period.ends_on
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on is None and ends_on is None:
+            if self.errors.get("starts_on") or self.errors.get("ends_on"):
+                return None
+            year = self.today.year
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        if starts_on is None:
+            if self.errors.get("starts_on") or ends_on is None:
+                return None
+            return datetime.date(ends_on.year, 1, 1), ends_on
+        if ends_on is None:
+            if self.errors.get("ends_on"):
+                return None
+            return starts_on, datetime.date(starts_on.year, 12, 31)
+        if ends_on < starts_on:
+            self.add_error("ends_on", _("Til-datoen kan ikke være før fra-datoen."))
+            return None
+        if (ends_on - starts_on).days > LONGEST_SPAN_DAYS:
+            self.add_error("ends_on", _("Velg en periode på høyst fem år."))
+            return None
+        return starts_on, ends_on
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        dates = self._dates(cleaned)
+        if dates is not None:
+            cleaned["starts_on"], cleaned["ends_on"] = dates
+        if "area" in cleaned:
+            area = cleaned["area"] if self.data.get("area") else dashboard.default_area(self.user)
+            try:
+                self.scope = dashboard.scope_for(self.user, area)
+            except dashboard.ScopeRefusedError:
+                self.refused = True
+                self.add_error("area", REFUSED_AREA)
+        return cleaned
+
+    def report_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``dashboard.build`` for a valid form."""
+        return {
+            "starts_on": self.cleaned_data["starts_on"],
+            "ends_on": self.cleaned_data["ends_on"],
+            "scope": self.scope,
+            "period": self.cleaned_data.get("period"),
+        }

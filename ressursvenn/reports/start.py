@@ -188,9 +188,15 @@ def volunteer_first(user: Any) -> dict[str, Any]:
 
     Only her own rows (through `visible_to`); nothing about the woman is shown here."""
     own = Volunteer.objects.visible_to(user).filter(user_id=user.pk)
-    volunteer = screening.with_checklist(own).select_related("branch").first()
+    volunteer = own.select_related("branch").first()
     if volunteer is None:
         return {"proposals": [], "meetings": [], "applicant": None, "missing": []}
+    applicant = volunteer.is_applicant and volunteer.status in (
+        Volunteer.Status.APPLIED,
+        Volunteer.Status.SCREENING,
+    )
+    if applicant:  # the checklist's rows only while she is screened (most are not)
+        volunteer = screening.with_checklist(own).select_related("branch").get(pk=volunteer.pk)
     matches = Match.objects.visible_to(user).filter(volunteer=volunteer)
     proposals = list(
         matches.filter(
@@ -204,10 +210,6 @@ def volunteer_first(user: Any) -> dict[str, Any]:
         )
         .select_related("match")
         .order_by("starts_at", "pk")
-    )
-    applicant = volunteer.is_applicant and volunteer.status in (
-        Volunteer.Status.APPLIED,
-        Volunteer.Status.SCREENING,
     )
     return {
         "proposals": proposals,

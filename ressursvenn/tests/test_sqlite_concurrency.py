@@ -1,7 +1,7 @@
 """The embedded default (SQLite) holds concurrent writers: no "database is locked", nothing lost.
 
 A scanner posting forms to the SQLite demo once got HTTP 500s (`OperationalError: database is
-locked`). Here 8 clients post at the same moment, 10 times each, a public application and a
+locked`). Here 8 clients post at the same moment, 5 times each, a public application and a
 failed login (django-axes records it in a transaction that reads before it writes: the case
 that fails at once under SQLite's default deferred transactions), to the app served by gunicorn
 (2 processes × 4 threads) on its own SQLite file with settings.SQLITE_OPTIONS. Every answer is
@@ -21,7 +21,7 @@ import pytest
 from ressursvenn.tests.served import Browser, environment, gunicorn, manage
 
 CLIENTS = 8
-APPLICATIONS_EACH = 10
+APPLICATIONS_EACH = 5
 APPLY = "/bli-ressursvenn/"
 DONE = "/bli-ressursvenn/takk/"
 LOGIN = "/logg-inn/"

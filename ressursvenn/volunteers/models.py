@@ -155,6 +155,9 @@ class Volunteer(models.Model):
             models.Index(
                 fields=["branch", "status", "screening_valid_until"], name="volunteer_cleared"
             ),
+            # new volunteers and time to approval in a period (reports/definitions)
+            models.Index(fields=["approved_on", "branch", "applied_at"], name="volunteer_approved"),
+            models.Index(fields=["applied_at", "status"], name="volunteer_applied"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -40,6 +40,25 @@ def test_activity_keeps_the_session_alive(world: World) -> None:
     assert client.get(HOME).status_code == 200
 
 
+def _session_writes(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_last_activity_is_written_at_most_once_a_minute(world: World) -> None:
+    client = login(Client(), world.leader)
+    client.get(HOME)
+    _age_session(client, last_activity=10)
+    assert [_session_writes(client), _session_writes(client)] == [0, 0]
+    _age_session(client, last_activity=61)
+    assert [_session_writes(client), _session_writes(client)] == [1, 0]
+    assert client.session["last_activity"] >= int(time.time()) - 5
+
+
 def test_session_ends_after_twelve_hours_even_when_active(world: World) -> None:
     client = login(Client(), world.leader)
     client.get(HOME)

@@ -17,6 +17,8 @@ ALLOWED = {
     "site_url": "https://ressursvenn.example.no",
 }
 NUMBERS = {"count", "counter", "total", "days", "hours"}
+# ... and until when a link works (a date about the link, not about her).
+DATES = {"expires_on": "17. desember"}
 
 
 class Poisoned(dict[str, Any]):
@@ -30,6 +32,8 @@ class Poisoned(dict[str, Any]):
             return ALLOWED[key]
         if key in NUMBERS:
             return 2
+        if key in DATES:
+            return DATES[key]
         return CANARY
 
 

@@ -7,6 +7,7 @@ each hard rule; ``assign`` proposes the optimal pairs for many women at once.
 from .assignment import WAITING_CAP_DAYS, WAITING_WEIGHT, Proposal, assign, waiting_bonus
 from .geo import EARTH_RADIUS_KM, haversine_km
 from .labels import AVAILABILITY_LABELS, INTEREST_LABELS, LANGUAGE_NAMES, NEED_LABELS
+from .pool import VolunteerPool
 from .profiles import (
     DIGITAL,
     IN_PERSON,
@@ -81,6 +82,7 @@ __all__ = [
     "Ranking",
     "Reason",
     "Suggestion",
+    "VolunteerPool",
     "VolunteerProfile",
     "Weights",
     "assign",

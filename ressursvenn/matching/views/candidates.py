@@ -197,15 +197,16 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
     log_access(request, referral, role=Role.GROUP_LEADER, organisation=referral.branch)
     scope = ScopeForm(request.GET)
     region = scope.is_valid() and scope.cleaned_data["region"]
-    profiles = adapter.volunteer_profiles(
+    pool = adapter.volunteer_pool(
         _pool_branch_ids(referral, region), home_branch_id=referral.branch_id
     )
     ranking = engine.rank(
         adapter.participant_profile(referral),
-        profiles,
+        pool,
         weights=adapter.weights(),
         limit=settings.MATCHING_CANDIDATE_LIMIT,
     )
+    free_places = {s.volunteer_id: _free_places(pool, s.volunteer_id) for s in ranking.suggestions}
     excluded = [
         (adapter.rule_text(rule), count) for rule, count in ranking.excluded.items() if count
     ]
@@ -217,7 +218,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "modes": labels(Mode, referral.modes),
         "scope": scope,
         "region": region,
-        "candidates": _candidate_rows(ranking, {p.id: p.capacity_left for p in profiles}),
+        "candidates": _candidate_rows(ranking, free_places),
         "own_branches": _leader_branch_ids(request),
         "excluded": excluded,
         "considered": ranking.considered,
@@ -225,6 +226,11 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
         "open_match": open_match,
     }
     return render(request, "matching/candidates/candidates.html", context)
+
+
+def _free_places(pool: engine.VolunteerPool, volunteer_id: engine.ProfileId) -> int:
+    profile = pool.get(volunteer_id)
+    return profile.capacity_left if profile is not None else 0
 
 
 def _candidates_url(referral: Referral, region: bool) -> str:

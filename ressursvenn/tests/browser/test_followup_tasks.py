@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from ressursvenn.accounts.models import TaskEmail, User
 from ressursvenn.conftest import World
+from ressursvenn.followup import tasks as followup_tasks
 from ressursvenn.followup.models import CheckIn, Concern, SocialEvent
 from ressursvenn.followup.tests.builders import active_match
 from ressursvenn.matching.models import Match
@@ -23,6 +24,14 @@ from ressursvenn.tests.browser.helpers import log_in
 from ressursvenn.tests.browser.journey_helpers import fits
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def _only_followup_tasks(monkeypatch: Any) -> None:
+    """These pages count the follow-up's own tasks; the questionnaires' (a provider on
+    followup.tasks.task_providers) are tested in surveys/tests/test_tasks.py."""
+    monkeypatch.setattr(followup_tasks, "task_providers", [])
+
 
 DAY = datetime.timedelta(days=1)
 

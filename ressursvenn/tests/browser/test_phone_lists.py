@@ -18,6 +18,7 @@ from ressursvenn.followup.models import Activity, Concern, SocialEvent
 from ressursvenn.followup.tests.builders import active_match
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
+from ressursvenn.surveys.models import ReportingPeriod
 from ressursvenn.tests import factories
 from ressursvenn.tests.browser.axe import assert_no_axe_violations
 from ressursvenn.tests.browser.helpers import (
@@ -61,6 +62,7 @@ LIST_PAGES: dict[str, dict[str, list[tuple[str, ...]]]] = {
         "/brukere/": [("Navn og e-post", "Status")],
         # The audit log has neither name nor status: the time first, then who.
         "/rapporter/revisjon/": [("Tidspunkt", "Bruker")],
+        "/mal/": [("Periode", "Tilskuddsgiver")],
     },
     "volunteer": {
         "/kobling/koblinger/": [("Kvinnen", "Status")],
@@ -84,6 +86,13 @@ def _populate_followup(world: World) -> int:
     concern and a social event of the branch. Returns the match's id."""
     match = active_match(world, started_days_ago=40)
     create_schedule(match, by=world.leader)
+    ReportingPeriod.objects.create(
+        name="Stiftelsen Dam – tilskudd til ressursvenner 2027",
+        funder="Stiftelsen Dam",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+        created_by=world.coordinator,
+    )
     today = timezone.localdate()
     for days, kind, channel in (
         (30, "coffee", "in_person"),

@@ -40,6 +40,8 @@ from faker import Faker
 
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.demo import seed
+from ressursvenn.demo.seed_outcomes import scale_outcomes
+from ressursvenn.demo.seed_targets import seed_scale_targets
 from ressursvenn.followup.models import (
     Activity,
     Channel,
@@ -1385,8 +1387,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = _ScaleSeeder(scale=scale, seed_value=options["seed"])
             counts = seeder.run(progress=progress)
+            # The outcomes of the matches: questionnaires at their time points and the
+            # outcome question.
+            outcomes = scale_outcomes(seeder.today, seeder.rng)
+            counts.update({f"outcomes {kind}": rows for kind, rows in outcomes.items()})
+            progress(f"  outcomes: {sum(outcomes.values()):,} rows")
             if options["stress"]:
                 counts.update(_StressSeeder(seeder, scale).run(progress))
+                # Reporting periods with national and branch targets, set by the national
+                # coordinator the stress cases bring.
+                targets = seed_scale_targets(seeder.today, seeder.rng)
+                counts.update({f"targets {kind}": rows for kind, rows in targets.items()})
             if options["logins"]:
                 counts.update(add_logins(options["logins"]))
         summary = ScaleSummary(counts=counts, seconds=time.monotonic() - started)

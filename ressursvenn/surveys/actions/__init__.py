@@ -1,0 +1,1 @@
+"""Every write of the questionnaires, the one-time links and the outcome question."""

@@ -1,0 +1,1 @@
+"""The forms of the questionnaires, the one-time links and the outcome question."""

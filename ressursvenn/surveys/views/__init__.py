@@ -1,0 +1,1 @@
+"""The views of the questionnaires: staff and volunteer pages, and the woman's link."""
