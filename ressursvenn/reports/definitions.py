@@ -507,6 +507,17 @@ def active_now(span: Span) -> ByBranch:
 
 
 @define(
+    "paused_now",
+    _("Koblinger på pause nå"),
+    _("Koblinger som er satt på pause i dag. Tallet gjelder i dag, ikke perioden."),
+    _("koblinger"),
+    "count",
+)
+def paused_now(span: Span) -> ByBranch:
+    return _by_branch(Match.objects.filter(span.branches(), status=Match.Status.PAUSED))
+
+
+@define(
     "closures_by_reason",
     _("Avsluttede koblinger etter årsak"),
     _(

@@ -16,6 +16,7 @@ from ressursvenn.followup.models import CheckIn, Concern, PlannedMeeting
 from ressursvenn.matching.models import Match, MatchingMeeting
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.participants.models import Referral
+from ressursvenn.reports import definitions
 from ressursvenn.volunteers import reminders, screening
 from ressursvenn.volunteers.models import CourseSession, Volunteer
 
@@ -78,12 +79,12 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
     )
     referrals = _counts_by(Referral.objects.filter(branch_id__in=organisation_ids), "branch_id")
-    matches = _counts_by(
-        Match.objects.filter(
-            branch_id__in=organisation_ids, status__in=(Match.Status.ACTIVE, Match.Status.PAUSED)
-        ),
-        "branch_id",
-    )
+    # The figures the dashboard shows too, from their one definition (reports/definitions.py).
+    today = timezone.localdate()
+    now = definitions.Span(today, today, frozenset(organisation_ids), today=today)
+    waiting = definitions.waiting_now(now)
+    active = definitions.active_now(now)
+    paused = definitions.paused_now(now)
     overdue = dict(
         CheckIn.objects.filter(
             match__branch_id__in=organisation_ids,
@@ -114,8 +115,9 @@ def branch_summary(organisation_ids: set[int]) -> list[dict[str, Any]]:
             "area_count": areas.get(branch.pk, 0),
             "tasks": tasks.get(branch.pk, {}),
             "referrals": referrals.get(branch.pk, {}),
-            "active_matches": matches.get(branch.pk, {}).get(Match.Status.ACTIVE, 0),
-            "paused_matches": matches.get(branch.pk, {}).get(Match.Status.PAUSED, 0),
+            "waiting": waiting.get(branch.pk, 0),
+            "active_matches": active.get(branch.pk, 0),
+            "paused_matches": paused.get(branch.pk, 0),
             "overdue_checkins": overdue.get(branch.pk, 0),
             "task_count": sum(tasks.get(branch.pk, {}).values()),
             "application_days": settings.REMINDER_APPLICATION_DAYS,

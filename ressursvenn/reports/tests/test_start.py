@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ressursvenn.accounts.models import Role
 from ressursvenn.conftest import World
@@ -189,6 +190,21 @@ def test_group_leader_sees_referral_and_match_counts(world: World, as_user: Any)
     page = response.content.decode()
     assert "1 ny henvisning venter på svar" in page
     assert "2 kvinner venter på en ressursvenn" in page
+
+
+def test_the_waiting_count_is_the_waiting_list_without_withdrawn_consent(
+    world: World, as_user: Any
+) -> None:
+    """The start page counts the waiting women by the dashboard's one definition: a woman
+    whose consent is withdrawn is not waiting, even before her referral is closed."""
+    factories.referral(world.centre, world.branch, status="accepted")
+    withdrawn = factories.referral(world.centre, world.branch, status="accepted")
+    withdrawn.consent_withdrawn_at = timezone.now()
+    withdrawn.save(update_fields=["consent_withdrawn_at"])
+    response = as_user(world.leader).get(HOME)
+    [item] = response.context["branches"]
+    assert (item["referrals"]["accepted"], item["waiting"]) == (2, 1)
+    assert "1 kvinne venter på en ressursvenn" in response.content.decode()
 
 
 def test_crisis_staff_sees_her_referrals_by_status(world: World, as_user: Any) -> None:
