@@ -269,6 +269,23 @@ def _total(instrument: Instrument, values: tuple[object, ...]) -> int | None:
     return sum(value for value in checked if value is not None)
 
 
+def total_from_sum(instrument: Instrument, answered: int, item_sum: int) -> int | None:
+    """The total of `instrument` from how many of its items were answered and their sum, as a
+    database can add them up (statistics over thousands of answers): both scales are plain
+    sums of their items, so this equals ``ucla3``/``osss3`` of the same (stored, so already
+    checked) values. ``None`` if an item was skipped; ``ValueError`` for a sum outside the
+    scale's range or an impossible count."""
+    if not 0 <= answered <= len(instrument.items):
+        raise ValueError(f"{instrument.code}: {answered} answered items is impossible")
+    if answered < len(instrument.items):
+        return None  # a skipped item: no total (no proration)
+    low = sum(item.minimum for item in instrument.items)
+    high = sum(item.maximum for item in instrument.items)
+    if isinstance(item_sum, bool) or not isinstance(item_sum, int) or not low <= item_sum <= high:
+        raise ValueError(f"{instrument.code}: a total is from {low} to {high}, not {item_sum!r}")
+    return item_sum
+
+
 def ucla3(a: int | None, b: int | None, c: int | None) -> int | None:
     """UCLA 3-item loneliness: each item 1–3, total 3–9 (higher is lonelier)."""
     return _total(UCLA3, (a, b, c))

@@ -248,3 +248,22 @@ def test_scales_imports_nothing_from_the_project_or_the_orm() -> None:
         if isinstance(node, ast.ImportFrom)
     } | {alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names}
     assert runtime_imports == {"__future__", "dataclasses", "typing", "django.utils.translation"}
+
+
+@pytest.mark.parametrize("instrument", [scales.UCLA3, scales.OSSS3], ids=lambda i: i.code)
+def test_the_total_from_a_database_sum_equals_the_scoring_for_every_answer(
+    instrument: scales.Instrument,
+) -> None:
+    score = {"ucla3": ucla3, "osss3": osss3}[instrument.code]
+    options = [[None, *(c.value for c in item.choices)] for item in instrument.items]
+    for values in itertools.product(*options):
+        given = [v for v in values if v is not None]
+        assert scales.total_from_sum(instrument, len(given), sum(given)) == score(*values)
+
+
+def test_the_total_from_a_sum_refuses_what_no_answers_can_add_up_to() -> None:
+    with pytest.raises(ValueError, match="from 3 to 9"):
+        scales.total_from_sum(scales.UCLA3, 3, 10)  # above 3 x 3
+    with pytest.raises(ValueError, match="impossible"):
+        scales.total_from_sum(scales.UCLA3, 4, 9)  # the scale has three items
+    assert scales.total_from_sum(scales.UCLA3, 2, 9) is None  # one skipped: no total
