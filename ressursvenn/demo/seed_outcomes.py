@@ -129,6 +129,10 @@ def _build(
         by_centre = match.referral.contact_id
         volunteer_may = match.referral.contact_channel != Referral.Channel.VIA_CENTRE
         for time_point, due, progress in _time_points(match, today):
+            if timepoints.is_open(match, time_point, today):
+                # Still open today: not answered yet, so the demo shows the task and the
+                # "give her the link" button (and the outcome question still to ask).
+                continue
             given = due + datetime.timedelta(days=rng.randint(0, 10))
             if given > today or rng.random() > ANSWER_RATE[TimePoint(time_point)]:
                 continue
