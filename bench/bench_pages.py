@@ -208,6 +208,14 @@ def pages(s: dict[str, Any]) -> list[tuple[str, str, str, str, tuple[Any, ...]]]
         ("programme dashboard, her branch", "leader", "leader", f"reports:dashboard?{dates}", ()),
         ("targets (reporting periods)", "national", "coordinator", "surveys:targets", ()),
         ("om tallene (definitions)", "leader", "leader", "reports:about_figures", ()),
+        # Requests for access (innsyn): the woman and the volunteer of the busiest match.
+        ("privacy page (woman, busiest match)", "centre", "centre", "privacy:woman",
+         (s["match"].referral_id,)),
+        ("who viewed (woman, busiest match)", "centre", "centre", "privacy:woman_views",
+         (s["match"].referral_id,)),
+        ("privacy page (volunteer, busiest match)", "leader", "match_leader", "privacy:volunteer",
+         (s["match"].volunteer_id,)),
+        ("access review (last 30 days)", "national", "coordinator", "reports:access_review", ()),
     ]  # fmt: skip
 
 

@@ -114,6 +114,7 @@ def dataset_version(size: str) -> str:
         ROOT / "ressursvenn/demo/seed.py",
         ROOT / "ressursvenn/demo/seed_outcomes.py",
         ROOT / "ressursvenn/demo/seed_targets.py",
+        ROOT / "ressursvenn/demo/seed_privacy.py",
     ]
     for path in sources:
         digest.update(str(path.relative_to(ROOT)).encode())

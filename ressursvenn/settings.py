@@ -23,15 +23,23 @@ PRODUCTION = ENVIRONMENT == "production"
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
     FIELD_KEYS = env_str("RESSURSVENN_FIELD_KEYS")
+    # Only `manage.py backup` / `restore` need it; they refuse to run without it.
+    BACKUP_KEYS = env_str("RESSURSVENN_BACKUP_KEYS", "")
 else:
     _dev = devsecrets.load_or_create(VAR_DIR / "dev-secrets.json")
     SECRET_KEY = env_str("SECRET_KEY", _dev["SECRET_KEY"])
     FIELD_KEYS = env_str("RESSURSVENN_FIELD_KEYS", _dev["RESSURSVENN_FIELD_KEYS"])
+    BACKUP_KEYS = env_str("RESSURSVENN_BACKUP_KEYS", _dev["RESSURSVENN_BACKUP_KEYS"])
 
 # Field encryption keys, newest first (comma separated Fernet keys; never derived from SECRET_KEY).
 RESSURSVENN_FIELD_KEYS = [key.strip() for key in FIELD_KEYS.split(",") if key.strip()]
 if not RESSURSVENN_FIELD_KEYS:
     raise ImproperlyConfigured("RESSURSVENN_FIELD_KEYS must hold at least one key.")
+
+# Backup encryption keys, newest first (comma separated; base64 of 32 random bytes, e.g. from
+# `manage.py backup --new-key`): independent of the field keys, so a stolen backup and a stolen
+# field key are two separate losses (privacy/backup.py).
+RESSURSVENN_BACKUP_KEYS = [key.strip() for key in BACKUP_KEYS.split(",") if key.strip()]
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -65,6 +73,7 @@ INSTALLED_APPS = [
     "ressursvenn.followup",
     "ressursvenn.surveys",
     "ressursvenn.reports",
+    "ressursvenn.privacy",
     "ressursvenn.demo",
 ]
 
@@ -290,11 +299,40 @@ MAIL_QUEUE_WARN_SECONDS = env_int("MAIL_QUEUE_WARN_SECONDS", 15 * 60, minimum=1)
 # `--today YYYY-MM-DD`, each run once per day (a unique run record) from its local time on,
 # however many machines start them; days missed since the last run are run first, oldest
 # first, up to DAILY_JOB_CATCH_UP_DAYS back.
-DAILY_JOBS = {"send_reminders": env_str("SEND_REMINDERS_AT", "06:15")}
+DAILY_JOBS = {
+    "send_reminders": env_str("SEND_REMINDERS_AT", "06:15"),
+    "apply_retention": env_str("APPLY_RETENTION_AT", "02:30"),
+    "deactivate_unused_accounts": env_str("DEACTIVATE_UNUSED_AT", "03:00"),
+    "backup": env_str("BACKUP_AT", "01:30"),
+}
 DAILY_JOB_CATCH_UP_DAYS = env_int("DAILY_JOB_CATCH_UP_DAYS", 7, minimum=0)
 # A run still marked running after this long died with its machine: another may take it over.
 DAILY_JOB_STALE_MINUTES = env_int("DAILY_JOB_STALE_MINUTES", 120, minimum=1)
 DAILY_JOB_MAX_ATTEMPTS = env_int("DAILY_JOB_MAX_ATTEMPTS", 3, minimum=1)
+
+# --- Privacy operations (privacy/, docs/privacy.md). Retention (`manage.py apply_retention`,
+# daily): personal data is anonymised this long after the event named; statistics survive.
+# The woman: after her match ended, or her referral was closed, declined or withdrawn.
+RETENTION_WOMAN_MONTHS = env_int("RETENTION_WOMAN_MONTHS", 12, minimum=1)
+# An applicant who was rejected or withdrew: after that decision.
+RETENTION_APPLICANT_MONTHS = env_int("RETENTION_APPLICANT_MONTHS", 6, minimum=1)
+# A volunteer who ended: after she ended (and after her last match ended).
+RETENTION_VOLUNTEER_MONTHS = env_int("RETENTION_VOLUNTEER_MONTHS", 24, minimum=1)
+# The audit trail and the access log (ids and codes only once a person is anonymised).
+RETENTION_LOG_MONTHS = env_int("RETENTION_LOG_MONTHS", 60, minimum=12)
+# Technical logs that hold addresses: sent-mail log, login attempts.
+RETENTION_TECHNICAL_LOG_DAYS = env_int("RETENTION_TECHNICAL_LOG_DAYS", 90, minimum=1)
+# Accounts hygiene (`manage.py deactivate_unused_accounts`, daily): a staff account not used
+# for ACCOUNT_UNUSED_DAYS is deactivated; its owner is warned ACCOUNT_WARNING_DAYS before.
+ACCOUNT_UNUSED_DAYS = env_int("ACCOUNT_UNUSED_DAYS", 90, minimum=7)
+ACCOUNT_WARNING_DAYS = env_int("ACCOUNT_WARNING_DAYS", 14, minimum=1)
+if ACCOUNT_WARNING_DAYS >= ACCOUNT_UNUSED_DAYS:
+    raise ImproperlyConfigured("ACCOUNT_WARNING_DAYS must be less than ACCOUNT_UNUSED_DAYS.")
+# Backups (`manage.py backup`, daily when BACKUP_DIR is set): encrypted files in BACKUP_DIR,
+# the older ones deleted after BACKUP_KEEP_DAYS.
+BACKUP_DIR = env_str("BACKUP_DIR", "")
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 35, minimum=1)
+
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -39,6 +39,7 @@ urlpatterns = [
     path("oppfolging/", include("ressursvenn.followup.urls")),
     path("", include("ressursvenn.surveys.urls")),
     path("rapporter/", include("ressursvenn.reports.urls")),
+    path("personvern/", include("ressursvenn.privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

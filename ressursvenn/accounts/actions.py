@@ -5,14 +5,18 @@ Each action checks permission and state, runs in one transaction and writes the 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
+from importlib import import_module
 from typing import Any, Literal, overload
 
 from django.conf import settings
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import SESSION_KEY, logout, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ressursvenn.accounts import hygiene
 from ressursvenn.accounts.models import (
     ROLE_ORGANISATION_KIND,
     WOMEN_DATA_ROLES,
@@ -415,3 +420,112 @@ def regenerate_recovery_codes(user: User) -> list[str]:
     codes = _new_recovery_codes(user)
     record_change(user, by=user, action=AuditAction.USER_REGENERATE_RECOVERY_CODES)
     return codes
+
+
+# --- Accounts hygiene (accounts/hygiene.py decides; the daily deactivate_unused_accounts runs)
+
+DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
+LAST_COORDINATOR_MESSAGE = gettext_lazy(
+    "Den siste aktive nasjonale koordinatoren blir ikke deaktivert: uten en koordinator kan "
+    "ingen aktivere brukere eller gi roller."
+)
+
+
+def end_stored_sessions(user: User) -> int:
+    """Delete the user's live sessions where the session engine keeps them in the database.
+
+    A new session stamp already ends them at their next request; this also removes the rows.
+    Sessions do not index their user, so the live ones (at most SESSION_COOKIE_AGE old) are
+    decoded one by one. Returns how many were deleted."""
+    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
+        return 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    keys = [
+        session.session_key
+        for session in live.iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    for key in keys:
+        store(session_key=key).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def warn_unused_account(user: User, *, today: datetime.date) -> bool:
+    """Warn the owner of a staff account that it will be deactivated for lack of use.
+
+    A system action of the daily `deactivate_unused_accounts` (no `by`: the trail has no
+    actor). Checks under the user's row lock that the account is due a warning on `today`
+    (`hygiene.due_for`); returns False and changes nothing when it is not (used since,
+    already warned since its last use, not a staff account).
+
+    Side effects: the audit event USER_DEACTIVATION_WARNING (by None; `warned_on` and the
+    `deactivate_on` it names — the record that she was warned, so she is warned once) and a
+    discreet e-mail with that day and the login link, queued in this transaction.
+    """
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    due = hygiene.due_for(user, today)
+    if due is None or due.step != hygiene.Step.WARN:
+        return False
+    record_change(
+        user,
+        by=None,
+        action=AuditAction.USER_DEACTIVATION_WARNING,
+        changes={"warned_on": today.isoformat(), "deactivate_on": due.deactivate_on.isoformat()},
+    )
+    send_discreet(
+        user.email,
+        "account_unused_warning",
+        {
+            "deactivate_on": due.deactivate_on,
+            "link": settings.SITE_URL + reverse("accounts:login"),
+        },
+    )
+    return True
+
+
+@transaction.atomic
+def deactivate_unused_account(user: User, *, today: datetime.date) -> bool:
+    """Deactivate a staff account unused for ACCOUNT_UNUSED_DAYS whose owner was warned.
+
+    A system action of the daily `deactivate_unused_accounts` (no `by`: the trail has no
+    actor). Locks the user and every active national coordinator (in id order), then checks
+    that the account is due a deactivation on `today` (`hygiene.due_for`: never without a
+    warning ACCOUNT_WARNING_DAYS before); returns False and changes nothing when it is not.
+    Refused (ValidationError, code "last_coordinator") for the last active national
+    coordinator: a programme without one has nobody who can reactivate users or grant roles.
+
+    Side effects: is_active False and a new session stamp (each of her sessions ends at its
+    next request), her sessions deleted from the session table, unused invitation links
+    expired, the audit event USER_DEACTIVATE_UNUSED (by None), and a discreet e-mail that the
+    account was deactivated and whom to ask, queued in this transaction.
+    """
+    coordinators = hygiene.coordinator_memberships().values("user_id")
+    list(
+        User.objects.select_for_update()
+        .filter(Q(pk=user.pk) | Q(pk__in=coordinators))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    due = hygiene.due_for(user, today)
+    if due is None or due.step != hygiene.Step.DEACTIVATE:
+        return False
+    coordinator_ids = hygiene.coordinator_memberships().values_list("user_id", flat=True)
+    if hygiene.is_last_coordinator(user.pk, coordinator_ids):
+        raise ValidationError(LAST_COORDINATOR_MESSAGE, code="last_coordinator")
+    User.objects.filter(pk=user.pk).update(is_active=False, session_stamp=new_stamp())
+    user.refresh_from_db(fields=["is_active", "session_stamp"])
+    user.invitations.filter(used_at__isnull=True).update(expires_at=timezone.now())
+    end_stored_sessions(user)
+    record_change(
+        user,
+        by=None,
+        action=AuditAction.USER_DEACTIVATE_UNUSED,
+        changes={"is_active": [True, False]},
+    )
+    send_discreet(user.email, "account_unused_deactivated", {})
+    return True

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("organisations:list", _("Organisasjoner"), {Role.NATIONAL_COORDINATOR}),
     ("accounts:staff_list", _("Brukere"), {Role.NATIONAL_COORDINATOR}),
     ("reports:audit", _("Revisjonslogg"), {Role.NATIONAL_COORDINATOR}),
+    ("reports:access_review", _("Tilgangslogg"), {Role.NATIONAL_COORDINATOR}),
     ("reports:dashboard", _("Tall og mål"), {Role.NATIONAL_COORDINATOR, Role.GROUP_LEADER}),
     ("surveys:targets", _("Mål"), {Role.NATIONAL_COORDINATOR}),
     ("volunteers:mine", _("Min side"), {Role.VOLUNTEER}),

@@ -61,6 +61,7 @@ from faker import Faker
 
 from ressursvenn.accounts.models import ROLE_ORDER, Membership, Role, User
 from ressursvenn.demo.seed_outcomes import seed_outcomes
+from ressursvenn.demo.seed_privacy import seed_access_log
 from ressursvenn.demo.seed_targets import seed_targets
 from ressursvenn.followup.models import (
     Activity,
@@ -225,6 +226,7 @@ class SeedSummary:
     followup: dict[str, int] = field(default_factory=dict)  # rows of the follow-up, by kind
     outcomes: dict[str, int] = field(default_factory=dict)  # questionnaires and outcomes
     targets: dict[str, int] = field(default_factory=dict)  # reporting periods and targets
+    privacy: dict[str, int] = field(default_factory=dict)  # access log (and its anomalies)
     audit_events: int = 0
 
     def lines(self) -> list[str]:
@@ -257,6 +259,8 @@ class SeedSummary:
             + ", ".join(f"{count} {name}" for name, count in self.outcomes.items()),
             "  targets:       "
             + ", ".join(f"{count} {name}" for name, count in self.targets.items()),
+            "  privacy:       "
+            + ", ".join(f"{count} {name}" for name, count in self.privacy.items()),
             f"  audit events:  {self.audit_events}",
         ]
 
@@ -491,6 +495,10 @@ def seed_demo(*, seed: int = DEFAULT_SEED, today: datetime.date | None = None) -
     # seeded from this run's random stream so the whole demo stays deterministic).
     summary.outcomes = seed_outcomes(day, rng)
     summary.targets = seed_targets(day, rng)
+    # Who viewed whose record (the access log the access review and the women's "who has seen
+    # my record" pages read), with a few views out of the ordinary.
+    summary.privacy = seed_access_log(day, rng)
+    summary.audit_events += summary.privacy.pop("audit events")
     return summary
 
 

@@ -14,6 +14,10 @@ from ressursvenn.lib.models import AccessEvent, AuditEvent
 
 MASK = "•••"
 ALWAYS_MASKED = {"password", "token_hash", "key"}
+# Model label → the fields the data inventory (privacy/inventory.py, above lib) classifies as
+# personal or secret: a hook that `privacy.apps.PrivacyConfig.ready()` fills, so every
+# personal value is masked in the trail without each model repeating the inventory.
+PERSONAL_FIELDS: dict[str, frozenset[str]] = {}
 
 
 def object_type(obj: models.Model) -> str:
@@ -22,7 +26,8 @@ def object_type(obj: models.Model) -> str:
 
 def masked_fields(model: type[models.Model]) -> set[str]:
     declared = set(getattr(model, "AUDIT_MASKED_FIELDS", ()))
-    return declared | ALWAYS_MASKED | set(encrypted_fields(model))
+    personal = PERSONAL_FIELDS.get(model._meta.label_lower, frozenset())
+    return declared | ALWAYS_MASKED | set(encrypted_fields(model)) | personal
 
 
 def _plain(value: Any) -> Any:

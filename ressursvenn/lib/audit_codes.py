@@ -168,6 +168,19 @@ class AuditAction(models.TextChoices):
     TARGET_CREATE = "target.create", _("Mål satt")
     TARGET_UPDATE = "target.update", _("Mål endret")
     TARGET_DELETE = "target.delete", _("Mål slettet")
+    # Privacy operations (privacy app, accounts hygiene)
+    PRIVACY_EXPORT = "privacy.export", _("Innsyn: alt om en person hentet ut")
+    PRIVACY_ERASE = "privacy.erase", _("Personopplysninger slettet på forespørsel")
+    PRIVACY_RETENTION = "privacy.retention", _("Personopplysninger anonymisert etter lagringstiden")
+    ACCESS_LOG_EXPORT = "access_log.export", _("Tilgangslogg lastet ned")
+    USER_DEACTIVATION_WARNING = (
+        "user.deactivation_warning",
+        _("Varslet om deaktivering (ubrukt konto)"),
+    )
+    USER_DEACTIVATE_UNUSED = (
+        "user.deactivate_unused",
+        _("Bruker deaktivert (kontoen var ikke i bruk)"),
+    )
     # Demo data
     DEMO_SEED = "demo.seed", _("Demodata laget")
 

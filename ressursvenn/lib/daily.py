@@ -18,11 +18,13 @@ Started by the `clock` process (`run_daily_jobs --loop`) or a systemd timer / cr
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import io
 import logging
 import socket
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,6 +37,25 @@ from ressursvenn.lib.models import JobRun
 logger = logging.getLogger(__name__)
 
 Runner = Callable[[str, datetime.date], None]
+
+
+def day_argument(value: str) -> datetime.date:
+    """The `--today YYYY-MM-DD` argument of every daily job (an argparse type: a bad value is a
+    clean usage error, not a traceback)."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def add_day_arguments(
+    parser: Any, *, dry_run: str | None, today: str = "Run as if today were YYYY-MM-DD."
+) -> None:
+    """The arguments every daily job takes: `--today` (help text `today`) and, unless
+    `dry_run` is None, `--dry-run` with that help text."""
+    if dry_run is not None:
+        parser.add_argument("--dry-run", action="store_true", help=dry_run)
+    parser.add_argument("--today", type=day_argument, default=None, help=today)
 
 
 def start_time(job: str) -> datetime.time:

@@ -1,8 +1,9 @@
-"""Reports URLs: the audit review, the programme dashboard and its exports."""
+"""Reports URLs: the audit review, the access-log review, the programme dashboard and its
+exports."""
 
 from django.urls import path
 
-from ressursvenn.reports import urls_dashboard, urls_exports, views_audit
+from ressursvenn.reports import urls_access, urls_dashboard, urls_exports, views_audit
 
 app_name = "reports"
 
@@ -10,4 +11,5 @@ urlpatterns: list = [
     path("revisjon/", views_audit.audit, name="audit"),
     *urls_dashboard.urlpatterns,
     *urls_exports.urlpatterns,
+    *urls_access.urlpatterns,
 ]

@@ -38,6 +38,11 @@ SECRET = "hemmelig-passord-42"
         ),
         ({"EMAIL_PORT": "25a"}, "check", "EMAIL_PORT must be a whole number, not '25a'."),
         (
+            {"ACCOUNT_UNUSED_DAYS": "30", "ACCOUNT_WARNING_DAYS": "30"},
+            "check",
+            "ACCOUNT_WARNING_DAYS must be less than ACCOUNT_UNUSED_DAYS.",
+        ),
+        (
             {"DATABASE_URL": f"postgres://postgres:{SECRET}@127.0.0.1:1/ressursvenn"},
             "migrate",
             "(ressursvenn.E004) The database 'default' at 127.0.0.1:1 cannot be reached",

@@ -142,6 +142,8 @@ class Volunteer(models.Model):
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by privacy.anonymise (retention or erasure on request) when her personal data is gone.
+    anonymised_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
 
     objects = VolunteerQuerySet.as_manager()
 

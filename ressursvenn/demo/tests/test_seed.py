@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.demo import seed
+from ressursvenn.demo.seed_privacy import FORMER_LEADER_EMAIL
 from ressursvenn.lib.models import AuditEvent
 from ressursvenn.organisations.models import Cooperation, Organisation
 from ressursvenn.tests import factories
@@ -118,7 +119,8 @@ def test_seed_creates_exactly_the_demo_world() -> None:
         )
 
     # Accounts without a login: volunteers of every branch (each with her `Volunteer` row), the
-    # Fredrikstad group leader and the contacts of the centres without a persona.
+    # Fredrikstad group leader, the contacts of the centres without a persona, and a former
+    # Stavanger group leader (her role ended; the access review's example, seed_privacy.py).
     others = User.objects.exclude(totpdevice__isnull=False)
     assert all(user.email.endswith(DOMAIN) for user in others)
     assert not any(user.has_usable_password() for user in others)
@@ -140,7 +142,11 @@ def test_seed_creates_exactly_the_demo_world() -> None:
         (Role.CRISIS_STAFF, "Krisesenter Vest IKS"),
         (Role.CRISIS_STAFF, "Krise- og incestsenteret i Fredrikstad"),
         (Role.CRISIS_STAFF, "Krisesenteret i Stavanger"),
+        (Role.GROUP_LEADER, "Stavanger Sanitetsforening"),
     }
+    assert list(
+        memberships.filter(is_active=False).values_list("user__email", "role", "organisation__name")
+    ) == [(FORMER_LEADER_EMAIL, Role.GROUP_LEADER, "Stavanger Sanitetsforening")]
 
     audited = set(
         AuditEvent.objects.filter(action="demo.seed", actor=None).values_list(

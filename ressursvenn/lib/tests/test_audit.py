@@ -12,7 +12,14 @@ import pytest
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.conftest import World
 from ressursvenn.lib import audit
-from ressursvenn.lib.audit import MASK, diff, record_access, record_change, record_creation
+from ressursvenn.lib.audit import (
+    MASK,
+    PERSONAL_FIELDS,
+    diff,
+    record_access,
+    record_change,
+    record_creation,
+)
 from ressursvenn.lib.models import AccessEvent, AppendOnlyError, AuditEvent
 
 SECRETS = ("kari@example.no", "Kari Nordmann", "+47 91234567", "pbkdf2$hash", "tok-123")
@@ -58,6 +65,7 @@ def test_encrypted_fields_are_masked_even_when_not_declared(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(User, "AUDIT_MASKED_FIELDS", ())
+    monkeypatch.setitem(PERSONAL_FIELDS, "accounts.user", frozenset())
     changes = diff(User, {"phone": "+47 1", "full_name": "A"}, {"phone": "+47 2", "full_name": "B"})
     assert changes == {"phone": [MASK, MASK], "full_name": ["A", "B"]}
 

@@ -124,3 +124,17 @@ def test_the_command_runs_send_reminders_for_the_day(jobs: Any, db: Any) -> None
 def test_the_command_refuses_a_malformed_time(jobs: Any, db: Any) -> None:
     with pytest.raises(CommandError, match="YYYY-MM-DD HH:MM"):
         call_command("run_daily_jobs", now="tomorrow")
+
+
+@pytest.mark.parametrize(
+    "command", ["send_reminders", "apply_retention", "deactivate_unused_accounts", "backup"]
+)
+def test_every_daily_job_refuses_a_malformed_day_cleanly(command: str) -> None:
+    """`--today` is parsed by one function (lib.daily.day_argument): a usage error, nothing run."""
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as error:
+        call_command(command, "--today", "2027-02-30")
+    assert str(error.value) == (
+        "Error: argument --today: must be a date as YYYY-MM-DD, not '2027-02-30'"
+    )

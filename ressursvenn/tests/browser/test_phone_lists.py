@@ -11,11 +11,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ressursvenn.accounts.models import User
+from ressursvenn.accounts.models import Role, User
 from ressursvenn.conftest import World
 from ressursvenn.followup.actions.checkins import create_schedule
 from ressursvenn.followup.models import Activity, Concern, SocialEvent
 from ressursvenn.followup.tests.builders import active_match
+from ressursvenn.lib.audit import record_access
+from ressursvenn.lib.models import AccessEvent
 from ressursvenn.matching.models import Match
 from ressursvenn.participants.models import Referral
 from ressursvenn.surveys.models import ReportingPeriod
@@ -62,6 +64,13 @@ LIST_PAGES: dict[str, dict[str, list[tuple[str, ...]]]] = {
         "/brukere/": [("Navn og e-post", "Status")],
         # The audit log has neither name nor status: the time first, then who.
         "/rapporter/revisjon/": [("Tidspunkt", "Bruker")],
+        # The access review's findings: who first, then what was seen.
+        "/rapporter/tilgangslogg/": [
+            ("Bruker", "Ulike oppføringer"),
+            ("Bruker", "Organisasjon"),
+            ("Bruker", "Innsyn"),
+            ("Tid", "Innsyn"),
+        ],
         "/mal/": [("Periode", "Tilskuddsgiver")],
     },
     "volunteer": {
@@ -114,6 +123,14 @@ def _populate_followup(world: World) -> int:
         description="Hun virker sliten.",
         reported_by=world.volunteer,
     )
+    # Views for the coordinator's access review: one at night, one by a role she no longer holds.
+    night = timezone.now().replace(hour=22, minute=30) - datetime.timedelta(days=2)
+    for user, role, organisation in (
+        (world.leader, Role.GROUP_LEADER, world.branch),
+        (world.other_leader, Role.GROUP_LEADER, world.branch),
+    ):
+        event = record_access(match.referral, user=user, role=role, organisation=organisation)
+        AccessEvent.objects.filter(pk=event.pk).update(at=night)
     SocialEvent.objects.create(
         branch=world.branch,
         title="Kaffetreff på biblioteket med en lang tittel som må brytes",

@@ -41,6 +41,7 @@ from faker import Faker
 from ressursvenn.accounts.models import Membership, Role, User
 from ressursvenn.demo import seed
 from ressursvenn.demo.seed_outcomes import scale_outcomes
+from ressursvenn.demo.seed_privacy import scale_access_log
 from ressursvenn.demo.seed_targets import seed_scale_targets
 from ressursvenn.followup.models import (
     Activity,
@@ -1394,6 +1395,9 @@ class Command(BaseCommand):
             progress(f"  outcomes: {sum(outcomes.values()):,} rows")
             if options["stress"]:
                 counts.update(_StressSeeder(seeder, scale).run(progress))
+                # The access log over a year of working hours, a few views at night (the
+                # coordinator's access review reads it).
+                scale_access_log(seeder.today)
                 # Reporting periods with national and branch targets, set by the national
                 # coordinator the stress cases bring.
                 targets = seed_scale_targets(seeder.today, seeder.rng)

@@ -14,20 +14,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from ressursvenn.followup import notify, tasks
 from ressursvenn.followup.actions import concerns
 from ressursvenn.followup.models import Concern
+from ressursvenn.lib.daily import add_day_arguments
 from ressursvenn.volunteers import reminders
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--today must be a date as YYYY-MM-DD, not {value!r}.") from error
 
 
 class Command(BaseCommand):
@@ -37,12 +31,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Print what would be sent; send nothing."
-        )
-        parser.add_argument(
-            "--today", type=_date, default=None, help="Run as if today were YYYY-MM-DD."
-        )
+        add_day_arguments(parser, dry_run="Print what would be sent; send nothing.")
 
     def handle(
         self,
