@@ -100,8 +100,20 @@ Rows = dict[str, tuple[Entry, Any]]
 
 def reached(kind: str, person: Any) -> Rows:
     """`people.rows_of(kind, person)`, less the rows reached through a volunteer's user
-    account when that account is also used for work (see the module docstring)."""
+    account when that account is also used for work (see the module docstring).
+
+    A woman's reach is wider than her export's: the rows of her matches that the inventory
+    narrows to one party (the check-ins and closing talks held with the volunteer, the
+    volunteer's questionnaires) are the volunteer's to see, but their notes are about the match
+    and may name the woman, so they are anonymised with her, not 24 months later with the
+    volunteer."""
     rows = rows_of(kind, person)
+    if kind == WOMAN:
+        for label, (entry, queryset) in list(rows.items()):
+            path = entry.path(WOMAN) or ""
+            if entry.only.get(WOMAN) and path.startswith("match__"):
+                whole = queryset.model._base_manager.filter(**{path: person.pk})
+                rows[label] = (entry, whole.order_by("pk"))
     if kind == VOLUNTEER:
         account = _account(person)
         if account is None or _is_staff(account):

@@ -113,7 +113,10 @@ ANONYMISATION = (
     _(
         "Rader som gjelder både kvinnen og ressursvennen (koblingen og det som hører til den), "
         "anonymiseres når den første av dem anonymiseres. Rader som gjelder bare den ene "
-        "(for eksempel en oppfølgingssamtale med kvinnen), når hun anonymiseres."
+        "(for eksempel en oppfølgingssamtale med kvinnen), når hun anonymiseres. Når kvinnen "
+        "anonymiseres, anonymiseres også oppfølgingssamtalene, avslutningssamtalen og "
+        "spørreskjemaene til ressursvennen i koblingen hennes: notatene handler om koblingen "
+        "og kan nevne kvinnen."
     ),
     _(
         "Ved innsyn får personen alt som er lagret om henne, det vil si alle feltene i "

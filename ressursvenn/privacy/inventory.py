@@ -1614,8 +1614,9 @@ INVENTORY: dict[str, Entry] = {
     ),
     "mailer.messagelog": Entry(
         purpose=_(
-            "Logg over sendt e-post og forsøk som feilet: mottaker, emne og innhold, også lenker "
-            "for å velge passord (de virker bare til de er brukt eller går ut)."
+            "Logg over sendt e-post og forsøk som feilet: når, Message-ID og resultatet. Selve "
+            "e-posten (mottaker, emne og innhold) lagres ikke i loggen "
+            "(MAILER_EMAIL_LOG_MESSAGE_DATA er slått av); feilmeldingen kan nevne mottakeren."
         ),
         seen_by=SEEN_ADMIN,
         retention="technical",
@@ -1631,7 +1632,8 @@ INVENTORY: dict[str, Entry] = {
         },
         title=_("logg over sendt e-post"),
         erasure_note=_(
-            "Når en person anonymiseres, slettes loggen over e-post som ble sendt til henne."
+            "Når en person anonymiseres, slettes loggen over e-post som ble sendt til henne "
+            "(der loggen viser mottakeren)."
         ),
     ),
     "mailer.dontsendentry": Entry(
