@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -23,4 +24,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request's context processors (as Django's own handler is): they read
+    the session and the user's roles from the database, and the error may be that the database
+    is gone (a PostgreSQL restart): the page must still be ours, not Django's bare one."""
+    return HttpResponse(render_to_string("errors/500.html"), status=500)
