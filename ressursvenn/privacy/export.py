@@ -36,6 +36,7 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -45,7 +46,10 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ressursvenn.accounts.models import STAFF_ROLES, Membership, Role, User
@@ -309,10 +313,28 @@ class ShownField:
     text: str
 
 
+def _text_html(text: str) -> str:
+    """A value escaped, its line breaks as <br> (as the `linebreaksbr` filter does)."""
+    if "\n" not in text and "\r" not in text:
+        return escape(text)
+    return str(linebreaksbr(text, autoescape=True))
+
+
 @dataclass(frozen=True)
 class ShownRow:
     title: str
     fields: list[ShownField]
+
+    @property
+    def html(self) -> SafeString:
+        """The row's fields as the page's <dl> items (built here, not by a template loop: a
+        match with hundreds of activities has tens of thousands of them)."""
+        return mark_safe(  # noqa: S308 - every label and text is escaped here
+            "".join(
+                f"<div><dt>{escape(shown.label)}</dt><dd>{_text_html(shown.text)}</dd></div>"
+                for shown in self.fields
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -430,6 +452,12 @@ def _item(item: Any, choices: dict[Any, Any], names: Names) -> str:
     return str(item)
 
 
+@functools.cache
+def _choices_of(candidate: Any) -> dict[Any, Any]:
+    """A field's choices as a dict, made once per field (the labels stay lazy)."""
+    return dict(candidate.flatchoices) if getattr(candidate, "choices", None) else {}
+
+
 def words(candidate: Any, value: Any, names: Names) -> str | None:
     """One stored value in words; None when there is nothing (the page leaves it out)."""
     if value is None or value == "" or value == [] or value == {}:
@@ -441,7 +469,7 @@ def words(candidate: Any, value: Any, names: Names) -> str | None:
         return names.of(related, value)
     if isinstance(value, bool):
         return str(_("ja") if value else _("nei"))
-    choices = dict(candidate.flatchoices) if getattr(candidate, "choices", None) else {}
+    choices = _choices_of(candidate)
     if isinstance(value, list | tuple):
         return ", ".join(_item(item, choices, names) for item in value)
     if isinstance(value, dict):
@@ -599,13 +627,14 @@ def person_page(
         if not held.rows:
             continue
         fields = [candidate for candidate in held.fields() if not candidate.primary_key]
+        labels = [field_label(candidate) for candidate in fields]
         rows = []
         for row in held.rows.values():
             shown = []
-            for candidate in fields:
+            for candidate, label_text in zip(fields, labels, strict=True):
                 text = words(candidate, getattr(row, candidate.attname), names)
                 if text is not None:
-                    shown.append(ShownField(field_label(candidate), text))
+                    shown.append(ShownField(label_text, text))
             rows.append(ShownRow(_title(held.model, row.pk), shown))
         index, area = _area_of(label)
         title = _capitalised(model_name(held.model, plural=True))

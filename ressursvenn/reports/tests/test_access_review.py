@@ -175,7 +175,12 @@ def test_an_ended_role_counts_until_it_ended(world: World, people: dict[str, Any
 # --- (c) at night -----------------------------------------------------------------------------
 
 
-def test_views_at_night_in_oslo_time(world: World, people: dict[str, Any]) -> None:
+@pytest.mark.parametrize("ranges", [True, False], ids=["night ranges", "hour of each row"])
+def test_views_at_night_in_oslo_time(
+    world: World, people: dict[str, Any], ranges: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not ranges:  # the way of periods too long for one range a night
+        monkeypatch.setattr(access_review, "MAX_NIGHT_RANGES", 0)
     woman = people["women"][0]
     for hour, minute in ((21, 59), (6, 0), (12, 0)):
         _leader_view(world, woman, _oslo(3, 5, hour, minute))
