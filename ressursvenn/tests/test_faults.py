@@ -175,16 +175,20 @@ def _csrf(page: str) -> str:
 
 
 def _code(database: str, email: str) -> str:
-    """The persona's current TOTP code, computed as her authenticator app would."""
+    """The persona's current TOTP code, computed as her authenticator app would. A code works
+    once (django-otp refuses a step already used): when an earlier test of this module (same
+    database) logged her in during the current step, wait for the next one, as she would."""
     with psycopg.connect(database.replace("postgres://", "postgresql://")) as connection:
         row = connection.execute(
-            "SELECT d.key, d.step, d.t0, d.digits, d.drift FROM otp_totp_totpdevice d "
+            "SELECT d.key, d.step, d.t0, d.digits, d.drift, d.last_t FROM otp_totp_totpdevice d "
             "JOIN accounts_user u ON u.id = d.user_id "
             "WHERE lower(u.email) = %s AND d.confirmed ORDER BY d.id LIMIT 1",
             (email,),
         ).fetchone()
     assert row, email
-    key, step, t0, digits, drift = row
+    key, step, t0, digits, drift, last_t = row
+    while (time.time() - t0) // step + drift <= last_t:
+        time.sleep(step - (time.time() - t0) % step + 0.1)
     return f"{totp(bytes.fromhex(key), step, t0, digits, drift):0{digits}d}"
 
 
