@@ -37,15 +37,14 @@ from typing import Any
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from mailer.models import DontSendEntry, Message, MessageLog, db_to_email
 
+from ressursvenn.accounts.actions import end_stored_sessions
 from ressursvenn.accounts.models import STAFF_ROLES, Membership, Role, User, new_stamp
 from ressursvenn.lib.audit import MASK
 from ressursvenn.lib.mailqueue import message_id
@@ -292,21 +291,13 @@ def _remove_login_logs(addresses: set[str]) -> int:
     return removed
 
 
-def _end_sessions(user_id: int, now: datetime.datetime) -> int:
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=now).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
-            ended += Session.objects.filter(pk=session.pk).delete()[0]
-    return ended
-
-
-def _close_account(user: User, now: datetime.datetime, summary: Summary) -> None:
+def _close_account(user: User, summary: Summary) -> None:
     """Deactivate the account for good: sessions end (a new session stamp and the rows
     deleted), the password cannot be used, the second factors are gone."""
     User.objects.filter(pk=user.pk).update(
         is_active=False, session_stamp=new_stamp(), password=make_password(None)
     )
-    summary.sessions += _end_sessions(user.pk, now)
+    summary.sessions += end_stored_sessions(user)
     for device_model in (TOTPDevice, StaticDevice):
         count = device_model.objects.filter(user_id=user.pk).delete()[0]
         if count:
@@ -352,13 +343,13 @@ def anonymise_person(kind: str, person: models.Model, *, now: datetime.datetime)
         staff = account is not None and _is_staff(account)
         summary = _anonymise_rows(kind, locked, now)
         if kind == USER:
-            _close_account(locked, now, summary)  # type: ignore[arg-type]
+            _close_account(locked, summary)  # type: ignore[arg-type]
             summary.account = "anonymised"
         elif account is not None and staff:
             Membership.objects.filter(user=account, role=Role.VOLUNTEER).update(is_active=False)
             summary.account = "kept (staff)"
         elif account is not None:
-            _close_account(account, now, summary)
+            _close_account(account, summary)
             summary.account = "anonymised"
         if has_marker:
             model._base_manager.filter(pk=locked.pk).update(**{MARKER: now})
